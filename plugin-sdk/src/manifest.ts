@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Roles are the kernel's; plugins grant their permissions to them by name. */
+export const ROLES = ['TENANT_ADMIN', 'SRE', 'ML_ENGINEER', 'DATA_SCIENTIST', 'PM', 'READONLY'] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+
+export const PLUGIN_KINDS = ['datasource', 'page', 'alert-channel', 'integration'] as const;
+
+const permissionId = z.string().regex(/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/, 'a permission is "resource:action"');
+
+export const permissionDeclarationSchema = z.strictObject({
+  id: permissionId,
+  description: z.string().min(1),
+  /** Roles granted this permission (TENANT_ADMIN always is). Least privilege: list only those who need it. */
+  roles: z.array(roleSchema).default([]),
+});
+
+const menuPrimarySchema = z.strictObject({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  icon: z.string().min(1),
+  order: z.number().int(),
+  permission: permissionId,
+});
+
+const menuSecondarySchema = z.strictObject({
+  parent: z.string().min(1),
+  id: z.string().min(1),
+  title: z.string().min(1),
+  route: z.string().regex(/^\/[a-z0-9/_-]*$/, 'a route is an absolute path of lower-case segments'),
+  permission: permissionId.optional(),
+});
+
+/**
+ * plugin.json, parsed strictly before any plugin code is imported: an unknown key is an error, so a
+ * typo never silently drops a contribution.
+ */
+export const pluginManifestSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'a plugin id is lower-case letters, digits and dashes'),
+  version: z.string().min(1),
+  core: z.string().min(1).describe('semver range of @oneservice/core this plugin works with'),
+  displayName: z.string().min(1),
+  description: z.string().optional(),
+  kinds: z.array(z.enum(PLUGIN_KINDS)).min(1),
+  requires: z.array(z.string()).default([]),
+  provides: z.array(z.string()).default([]),
+  permissions: z.array(permissionDeclarationSchema).default([]),
+  /** Server entry, relative to the plugin folder; `src/…/*.ts` is loaded from `dist/…/*.js` when built. */
+  server: z.string().optional(),
+  bootPolicy: z.enum(['abort', 'continue']).default('abort'),
+  contributes: z
+    .strictObject({
+      menus: z
+        .strictObject({
+          primary: z.array(menuPrimarySchema).default([]),
+          secondary: z.array(menuSecondarySchema).default([]),
+        })
+        .optional(),
+      frontend: z.strictObject({ entry: z.string().min(1) }).optional(),
+      settings: z.record(z.string(), z.unknown()).optional(),
+    })
+    .default({}),
+});
+
+export type PluginManifest = z.infer<typeof pluginManifestSchema>;
+export type PermissionDeclaration = z.infer<typeof permissionDeclarationSchema>;

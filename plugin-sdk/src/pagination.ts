@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** The list query every collection route shares: page (1-based), page_size, sort (`-field` = desc), q. */
+export function listQuerySchema<const F extends readonly [string, ...string[]]>(sortable: F) {
+  const sortValues = sortable.flatMap((field) => [field, `-${field}`]) as [string, ...string[]];
+  return z.object({
+    page: z.coerce.number().int().min(1).default(1),
+    page_size: z.coerce.number().int().min(1).max(200).default(50),
+    sort: z.enum(sortValues).optional(),
+    q: z.string().max(200).optional(),
+  });
+}
+
+export interface ListQuery {
+  page: number;
+  page_size: number;
+  sort?: string | undefined;
+  q?: string | undefined;
+}
+
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), page_size: z.number().int() });
+}
+
+/** Parses `-field` into a column and direction. */
+export function parseSort(sort: string | undefined, fallback: string): { column: string; direction: 'asc' | 'desc' } {
+  const value = sort ?? fallback;
+  return value.startsWith('-') ? { column: value.slice(1), direction: 'desc' } : { column: value, direction: 'asc' };
+}

@@ -22,3 +22,26 @@ export interface PluginDb {
   /** Unscoped, for migrations and cross-tenant maintenance (retention, leases) only. */
   readonly knex: Knex;
 }
+
+/** The one implementation of TenantDb, used by the kernel and by tests that build a store directly. */
+export function scopeToTenant(knex: Knex | Knex.Transaction, tenantId: string): TenantDb {
+  if (!tenantId) throw new Error('scopeToTenant needs a tenant id');
+  return {
+    tenantId,
+    knex,
+    table(name: string) {
+      const alias = name.split(/\s+as\s+/i).pop() ?? name;
+      return knex(name).where(`${alias}.tenant_id`, tenantId) as never;
+    },
+    insert(name, rows) {
+      const list = Array.isArray(rows) ? rows : [rows];
+      return knex(name).insert(list.map((row) => ({ ...row, tenant_id: tenantId })));
+    },
+    transaction(work) {
+      if ('commit' in knex && typeof knex.commit === 'function' && 'isTransaction' in knex) {
+        return work(scopeToTenant(knex, tenantId));
+      }
+      return (knex as Knex).transaction((trx) => work(scopeToTenant(trx, tenantId)));
+    },
+  };
+}

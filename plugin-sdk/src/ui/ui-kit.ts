@@ -1,0 +1,247 @@
+/// <reference lib="dom" />
+import type { PageOf } from './api-client.js';
+
+/** Element factory shared by the kit: `h('div', { class: 'x', onclick }, child, 'text')`. */
+export type Child = Node | string | number | null | undefined | false;
+export type Attrs = Record<string, unknown>;
+export type H = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: (Child | Child[])[]) => HTMLElementTagNameMap[K];
+
+export interface CardOptions {
+  title?: string;
+  subtitle?: string;
+  /** Buttons or controls shown at the right of the card header. */
+  actions?: Node[];
+  body?: Node | Node[];
+  /** Columns of the 12-column content grid this card spans (default 6 = half). */
+  span?: 3 | 4 | 6 | 8 | 9 | 12;
+}
+export interface CardHandle {
+  el: HTMLElement;
+  body: HTMLElement;
+  /** Replaces the body content (a chart, a table, a state). */
+  setBody(content: Node | Node[]): void;
+}
+
+export interface StatOptions {
+  label: string;
+  value: number | string | null;
+  unit?: string;
+  /** Recent values drawn as a sparkline under the number. */
+  series?: readonly number[];
+  /** How the number is written; default is a compact format (1.2k, 3.4M). */
+  format?: (value: number) => string;
+}
+export interface StatHandle {
+  el: HTMLElement;
+  update(value: number | string | null, series?: readonly number[]): void;
+}
+
+export type SortDirection = 'asc' | 'desc';
+export interface TableSort {
+  field: string;
+  direction: SortDirection;
+}
+/** The server-side query a data table asks for; it maps 1:1 onto the API's list parameters. */
+export interface TableQuery {
+  page: number;
+  pageSize: number;
+  sort: TableSort | null;
+  q: string;
+  filters: Record<string, string>;
+}
+export interface TableColumn<T> {
+  id: string;
+  title: string;
+  /** The cell's text (and the value a local table sorts and filters by). */
+  value?: (row: T) => string | number | null | undefined;
+  /** Rich cell content; falls back to `value`. */
+  render?: (row: T) => Node | string;
+  sortable?: boolean;
+  /** Hidden until the user turns it on in the column chooser. */
+  hidden?: boolean;
+  width?: string;
+  align?: 'left' | 'right' | 'center';
+}
+export type TableSource<T> =
+  | { kind: 'server'; fetch: (query: TableQuery, signal: AbortSignal) => Promise<PageOf<T>> }
+  | { kind: 'local'; rows: readonly T[] };
+
+export interface DataTableOptions<T> {
+  /** Stable id: keys the column chooser's memory and, with `urlState`, the URL parameters. */
+  id: string;
+  columns: TableColumn<T>[];
+  rowKey: (row: T) => string;
+  source: TableSource<T>;
+  pageSize?: number;
+  /** Keep page, sort, search and selection in the URL (default true) so reload and back restore them. */
+  urlState?: boolean;
+  /** Shows a search box whose text is sent as `q`. */
+  searchable?: boolean;
+  selectable?: boolean;
+  onRowClick?: (row: T) => void;
+  onSelectionChange?: (keys: string[]) => void;
+  /** Title and detail of the empty state. */
+  empty?: { title: string; detail?: string };
+  /** Fixed body height in pixels; rows scroll under a sticky header (virtualised past a few hundred). */
+  height?: number;
+  /** Extra controls placed in the table toolbar. */
+  toolbar?: Node[];
+}
+export interface DataTableHandle<T> {
+  el: HTMLElement;
+  reload(): Promise<void>;
+  /** Replaces a local table's rows. */
+  setRows(rows: readonly T[]): void;
+  /** Merges filters into the query (from a filter bar) and goes back to page 1. */
+  setFilters(filters: Record<string, string>): void;
+  selection(): string[];
+  destroy(): void;
+}
+
+export interface SeriesPoint {
+  /** Epoch milliseconds. */
+  t: number;
+  v: number | null;
+}
+export interface TimeSeries {
+  name: string;
+  points: readonly SeriesPoint[];
+}
+export interface TimeSeriesChartOptions {
+  series: readonly TimeSeries[];
+  type?: 'line' | 'bar';
+  height?: number;
+  /** Formats values on the axis and in the tooltip. */
+  format?: (value: number) => string;
+  /** Shows the line/bar switch (default true). */
+  typeSwitch?: boolean;
+  /**
+   * Called after a drag-to-zoom with the chosen interval. By default the global time range is set
+   * to it, so every card of the page follows.
+   */
+  onZoom?: (start: Date, end: Date) => void;
+}
+export interface ChartHandle {
+  el: HTMLElement;
+  setSeries(series: readonly TimeSeries[]): void;
+  setType(type: 'line' | 'bar'): void;
+  dispose(): void;
+}
+
+export interface FilterField {
+  id: string;
+  label: string;
+  kind: 'text' | 'select';
+  options?: { value: string; label: string }[];
+  placeholder?: string;
+}
+export interface FilterBarOptions {
+  fields: FilterField[];
+  /** Keep the values in the URL under the field ids (default true). */
+  urlState?: boolean;
+  onChange: (values: Record<string, string>) => void;
+}
+export interface FilterBarHandle {
+  el: HTMLElement;
+  values(): Record<string, string>;
+}
+
+export interface StateOptions {
+  title: string;
+  detail?: string;
+  action?: { label: string; onClick: () => void };
+}
+
+export type ToastKind = 'info' | 'success' | 'warning' | 'error';
+
+export interface ModalAction {
+  label: string;
+  kind?: 'primary' | 'danger' | 'default';
+  /** Return false (or a promise of false) to keep the dialog open, e.g. when a form is invalid. */
+  onClick?: () => unknown;
+}
+export interface ModalOptions {
+  title: string;
+  body: Node | Node[];
+  actions?: ModalAction[];
+  size?: 'small' | 'medium' | 'large';
+  onClose?: () => void;
+}
+export interface DialogHandle {
+  el: HTMLElement;
+  close(): void;
+}
+
+export interface LogLine {
+  /** Epoch milliseconds or ISO time. */
+  ts: number | string;
+  level?: string;
+  message: string;
+  source?: string;
+  fields?: Record<string, unknown>;
+}
+export interface LogViewerOptions {
+  lines?: readonly LogLine[];
+  /** Oldest lines are dropped past this (default 5000) so a live tail never grows without bound. */
+  maxLines?: number;
+  height?: number;
+  onSelect?: (line: LogLine) => void;
+}
+export interface LogViewerHandle {
+  el: HTMLElement;
+  append(lines: readonly LogLine[]): void;
+  clear(): void;
+  /** True while the user paused the live view; appended lines wait in a buffer. */
+  paused(): boolean;
+}
+
+/** A JSON Schema object, as plugins declare their per-tenant settings. */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  items?: JsonSchema;
+  writeOnly?: boolean;
+  [keyword: string]: unknown;
+}
+export interface SchemaFormHandle {
+  el: HTMLElement;
+  value(): Record<string, unknown>;
+  /** Shows field errors (from validation or a problem+json `errors`) and returns whether all is valid. */
+  validate(): boolean;
+  showErrors(errors: { path: string; message: string }[]): void;
+}
+
+/** The building blocks every page uses, so all pages look and behave alike. */
+export interface UiKit {
+  h: H;
+  /** A 12-column grid for cards. */
+  grid(...cards: (Node | CardHandle)[]): HTMLElement;
+  card(options: CardOptions): CardHandle;
+  stat(options: StatOptions): StatHandle;
+  table<T>(options: DataTableOptions<T>): DataTableHandle<T>;
+  timeSeriesChart(options: TimeSeriesChartOptions): ChartHandle;
+  filterBar(options: FilterBarOptions): FilterBarHandle;
+  /** The global time-range picker (presets, custom, auto refresh), bound to ctx.timeRange. */
+  timeRangePicker(): HTMLElement;
+  empty(options: StateOptions): HTMLElement;
+  loading(label?: string): HTMLElement;
+  error(options: StateOptions): HTMLElement;
+  toast(message: string, kind?: ToastKind): void;
+  modal(options: ModalOptions): DialogHandle;
+  confirm(title: string, detail: string, confirmLabel?: string): Promise<boolean>;
+  sidePanel(options: ModalOptions): DialogHandle;
+  codeViewer(code: unknown, language?: 'json' | 'text'): HTMLElement;
+  logViewer(options?: LogViewerOptions): LogViewerHandle;
+  schemaForm(schema: JsonSchema, value?: Record<string, unknown>): SchemaFormHandle;
+}

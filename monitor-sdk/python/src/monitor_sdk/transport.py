@@ -6,6 +6,7 @@ import email.utils
 import http.client
 import json
 import os
+import socket
 import ssl
 import time
 from urllib.parse import quote, urlsplit
@@ -76,6 +77,18 @@ class HttpClient(object):
         self._tenant = tenant
         self.timeout = timeout
         self._conn = None
+        self._upload_conn = None
+
+    def abort(self):
+        """Unblock a request stuck on a silent server, from another thread: shutting the socket down makes
+        the blocked send/recv fail at once, and the caller sees a RetryableError."""
+        for conn in (self._conn, self._upload_conn):
+            sock = getattr(conn, "sock", None) if conn is not None else None
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def _headers(self, extra):
         h = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
@@ -127,6 +140,7 @@ class HttpClient(object):
                                                    context=ssl.create_default_context())
             else:
                 conn = http.client.HTTPConnection(self._host, self._port, timeout=t)
+            self._upload_conn = conn
             conn.putrequest("POST", url, skip_accept_encoding=True)
             for k, v in headers.items():
                 conn.putheader(k, v)
@@ -143,6 +157,7 @@ class HttpClient(object):
         except (OSError, http.client.HTTPException) as e:
             raise RetryableError("artifact upload failed: %s: %s" % (type(e).__name__, e))
         finally:
+            self._upload_conn = None
             if conn is not None:
                 conn.close()
 

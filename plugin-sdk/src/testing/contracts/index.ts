@@ -1,0 +1,2 @@
+export { describeLogsContract } from './logs.js';
+export type { ContractFixture, MakeFixture } from './fixture.js';

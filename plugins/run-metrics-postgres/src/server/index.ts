@@ -1,0 +1,18 @@
+import { definePlugin } from '@oneservice/plugin-sdk';
+import { runMetricPoints } from './migrations/001-run-metric-points.js';
+import { runMetricTiles } from './migrations/002-run-metric-tiles.js';
+import { PostgresRunMetrics } from './postgres-run-metrics.js';
+
+export default definePlugin({
+  migrations: { '001-run-metric-points': runMetricPoints, '002-run-metric-tiles': runMetricTiles },
+  setup(ctx) {
+    ctx.provide('run-metrics', {
+      id: 'postgres',
+      isDefault: true,
+      create: ({ tenantId }) => new PostgresRunMetrics(ctx.db.forTenant(tenantId)),
+    });
+  },
+});
+
+export { PostgresRunMetrics } from './postgres-run-metrics.js';
+export { runMetricPoints, runMetricTiles };

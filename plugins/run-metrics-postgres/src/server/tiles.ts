@@ -1,0 +1,97 @@
+import type { MetricPoint } from '@oneservice/plugin-sdk';
+import { floatText } from './float-text.js';
+
+/** Tile widths per axis, finest first: each is 16× the previous so a bucket never needs more than ~16N tiles. */
+export const STEP_TILE_WIDTHS = [16, 256, 4096, 65536] as const;
+/** 1 s, 1 min, 1 h, in milliseconds. */
+export const TIME_TILE_WIDTHS = [1000, 60_000, 3_600_000] as const;
+
+export type TileAxis = 's' | 't';
+
+export interface Tile {
+  runId: string;
+  name: string;
+  axis: TileAxis;
+  width: number;
+  bucket: number;
+  min: number | null;
+  max: number | null;
+  sum: number;
+  valueCount: number;
+  count: number;
+  last: number;
+  lastX: number;
+  lastTs: number;
+}
+
+function addTo(tiles: Map<string, Tile>, point: MetricPoint, axis: TileAxis, width: number, x: number): void {
+  const bucket = Math.floor(x / width);
+  const key = `${point.runId}\u0000${point.name}\u0000${axis}${width}\u0000${bucket}`;
+  const isValue = !Number.isNaN(point.value);
+  let tile = tiles.get(key);
+  if (!tile) {
+    tile = { runId: point.runId, name: point.name, axis, width, bucket, min: null, max: null, sum: 0, valueCount: 0, count: 0, last: point.value, lastX: x, lastTs: point.ts };
+    tiles.set(key, tile);
+  } else if (x > tile.lastX || (x === tile.lastX && point.ts >= tile.lastTs)) {
+    tile.last = point.value;
+    tile.lastX = x;
+    tile.lastTs = point.ts;
+  }
+  tile.count += 1;
+  if (isValue) {
+    tile.valueCount += 1;
+    tile.sum += point.value;
+    tile.min = tile.min === null ? point.value : Math.min(tile.min, point.value);
+    tile.max = tile.max === null ? point.value : Math.max(tile.max, point.value);
+  }
+}
+
+export function tilesOf(points: readonly MetricPoint[]): Tile[] {
+  const tiles = new Map<string, Tile>();
+  for (const point of points) {
+    if (point.step !== null && point.step !== undefined) {
+      for (const width of STEP_TILE_WIDTHS) addTo(tiles, point, 's', width, point.step);
+    }
+    for (const width of TIME_TILE_WIDTHS) addTo(tiles, point, 't', width, point.ts);
+  }
+  // A stable order makes concurrent batches lock shared tile rows in the same order (no deadlocks).
+  return [...tiles.values()].sort((a, b) =>
+    a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1
+      : a.axis < b.axis ? -1 : a.axis > b.axis ? 1 : a.width - b.width || a.bucket - b.bucket);
+}
+
+export const TILE_UPSERT_SQL = `
+  INSERT INTO run_metric_tiles AS t (tenant_id, run_id, name, axis, width, bucket, min, max, sum, value_count, count, last, last_x, last_ts)
+  SELECT $1::uuid, u.run_id, u.name, u.axis::"char", u.width, u.bucket, u.min::float8, u.max::float8, u.sum::float8, u.value_count, u.count,
+         u.last::float8, u.last_x, u.last_ts
+  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[],
+              $12::text[], $13::float8[], $14::float8[])
+    AS u(run_id, name, axis, width, bucket, min, max, sum, value_count, count, last, last_x, last_ts)
+  ON CONFLICT (tenant_id, run_id, name, axis, width, bucket) DO UPDATE SET
+    min = LEAST(t.min, EXCLUDED.min),
+    max = GREATEST(t.max, EXCLUDED.max),
+    sum = t.sum + EXCLUDED.sum,
+    value_count = t.value_count + EXCLUDED.value_count,
+    count = t.count + EXCLUDED.count,
+    last = CASE WHEN (EXCLUDED.last_x, EXCLUDED.last_ts) >= (t.last_x, t.last_ts) THEN EXCLUDED.last ELSE t.last END,
+    last_x = GREATEST(t.last_x, EXCLUDED.last_x),
+    last_ts = CASE WHEN (EXCLUDED.last_x, EXCLUDED.last_ts) >= (t.last_x, t.last_ts) THEN EXCLUDED.last_ts ELSE t.last_ts END`;
+
+export function tileParams(tenantId: string, tiles: readonly Tile[]): unknown[] {
+  return [
+    tenantId,
+    tiles.map((t) => t.runId),
+    tiles.map((t) => t.name),
+    tiles.map((t) => t.axis),
+    tiles.map((t) => t.width),
+    tiles.map((t) => t.bucket),
+    tiles.map((t) => (t.min === null ? null : floatText(t.min))),
+    tiles.map((t) => (t.max === null ? null : floatText(t.max))),
+    tiles.map((t) => floatText(t.sum)),
+    tiles.map((t) => t.valueCount),
+    tiles.map((t) => t.count),
+    tiles.map((t) => floatText(t.last)),
+    tiles.map((t) => t.lastX),
+    tiles.map((t) => t.lastTs),
+  ];
+}

@@ -120,13 +120,14 @@ class Parser {
     switch (token.type) {
       case 'lparen':
         return this.parseGroup(field, token.position);
+      // A clause's position is where its field name starts, so an unknown field is pointed at.
       case 'word':
-        return { kind: 'term', field, value: token.text, pattern: token.pattern, position: token.position };
+        return { kind: 'term', field, value: token.text, pattern: token.pattern, position };
       case 'phrase':
-        return { kind: 'phrase', field, value: token.text, position: token.position };
+        return { kind: 'phrase', field, value: token.text, position };
       case 'range_open':
       case 'compare':
-        return this.parseRangeOrCompare(field, token);
+        return { ...this.parseRangeOrCompare(field, token), position };
       default:
         throw new QuerySyntaxError(token.position, `a value, range or comparison for field '${field}' (opened at position ${position})`, describe(token));
     }

@@ -100,7 +100,7 @@ describe('PostgresLogStore', () => {
     // A handful of rows would be read sequentially anyway; forbid that to see which index serves.
     const plan = await database.knex.transaction(async (trx) => {
       await trx.raw('SET LOCAL enable_seqscan = off');
-      return trx.raw("EXPLAIN SELECT id FROM log_records WHERE message_tsv @@ plainto_tsquery('simple', 'exploded')");
+      return trx.raw<{ rows: unknown[] }>("EXPLAIN SELECT id FROM log_records WHERE message_tsv @@ plainto_tsquery('simple', 'exploded')");
     });
     expect(JSON.stringify(plan.rows)).toContain('log_records_message_tsv');
   });

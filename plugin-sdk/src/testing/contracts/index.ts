@@ -1,2 +1,3 @@
+export { describeEventsContract } from './events.js';
 export { describeLogsContract } from './logs.js';
 export type { ContractFixture, MakeFixture } from './fixture.js';

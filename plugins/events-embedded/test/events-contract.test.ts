@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, describeEventsContract } from '@oneservice/plugin-sdk/testing';
+import { migrations } from '../src/server/migrations/index.js';
+import { PostgresEventStore } from '../src/server/postgres-event-store.js';
+
+describeEventsContract('events-embedded', async () => {
+  const database = await createTestDatabase();
+  for (const name of Object.keys(migrations).sort()) await migrations[name]?.up(database.knex);
+  return {
+    tenantA: new PostgresEventStore(database.knex, randomUUID()),
+    tenantB: new PostgresEventStore(database.knex, randomUUID()),
+    cleanup: () => database.drop(),
+  };
+});

@@ -53,8 +53,7 @@ class FakePlatform(object):
         class Handler(_Handler):
             platform = outer
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port or 0), Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", self.port or 0), Handler)
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -198,6 +197,14 @@ def _validate(body):
         if len(s.get("trace_id", "")) != 32 or len(s.get("span_id", "")) != 16:
             errors.append({"path": "spans[%d]" % i, "message": "bad ids"})
     return errors
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # stop() cuts live connections on purpose; the resets that follows are the simulated outage.
+        pass
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -219,7 +219,7 @@ class OneServiceRun(object):
         q = self._q
         q.append(("m", name, value, step, epoch, _time() * 1000.0))
         if len(q) >= self._batch_size:
-            self._pressure()
+            self._pressure(len(q))
 
     def log_metrics(self, metrics, step=None, epoch=None):
         if self._closed:
@@ -234,7 +234,7 @@ class OneServiceRun(object):
                     continue
             q.append(("m", name, value, step, epoch, ts))
         if len(q) >= self._batch_size:
-            self._pressure()
+            self._pressure(len(q))
 
     def log_text(self, msg, level="info", stream=None, fields=None):
         if self._closed:
@@ -245,14 +245,14 @@ class OneServiceRun(object):
             lvl = "info"
         self._q.append(("l", _time() * 1000.0, lvl, str(msg), stream, fields))
         if len(self._q) >= self._batch_size:
-            self._pressure()
+            self._pressure(len(self._q))
 
     def log_event(self, type, payload=None):  # noqa: A002 - the spec names it `type`
         if self._closed:
             return self._late("log_event")
         self._q.append(("e", _time() * 1000.0, str(type), payload))
         if len(self._q) >= self._batch_size:
-            self._pressure()
+            self._pressure(len(self._q))
 
     def span(self, name, **attributes):
         """`with run.span("forward"):` or `@run.span("train_step")`; nested spans share the trace."""
@@ -263,7 +263,7 @@ class OneServiceRun(object):
             return
         self._q.append(("s", span))
         if len(self._q) >= self._batch_size:
-            self._pressure()
+            self._pressure(len(self._q))
 
     def _console_line(self, line, stream):
         if not self._closed:
@@ -317,17 +317,21 @@ class OneServiceRun(object):
     def _late(self, what):
         warn_once(("late", what), "%s called after finish(); ignored" % what)
 
-    def _pressure(self):
+    def _pressure(self, n):
+        if n < self._max_queue:
+            # Waking an already-woken sender costs a lock round-trip on every call; skip it.
+            if not self._wake.is_set():
+                self._wake.set()
+            return
+        # The sender cannot keep up (slow or absent platform): move the oldest items to disk here, in the
+        # caller, because the only other way to keep memory bounded is to drop data.
         self._wake.set()
-        if len(self._q) >= self._max_queue:
-            # The sender cannot keep up (slow or absent platform): move the oldest items to disk here,
-            # in the caller, because the only other way to keep memory bounded is to drop data.
-            target = self._max_queue // 2
-            while len(self._q) > target:
-                batch = self._make_batch(self._batch_size)
-                if batch is None:
-                    break
-                self._spool_batch(batch)
+        target = self._max_queue // 2
+        while len(self._q) > target:
+            batch = self._make_batch(self._batch_size)
+            if batch is None:
+                break
+            self._spool_batch(batch)
 
     # ------------------------------------------------------------------ batches
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Knex } from 'knex';
 
 /** The list query every collection route shares: page (1-based), page_size, sort (`-field` = desc), q. */
 export function listQuerySchema<const F extends readonly [string, ...string[]]>(sortable: F) {
@@ -26,4 +27,10 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 export function parseSort(sort: string | undefined, fallback: string): { column: string; direction: 'asc' | 'desc' } {
   const value = sort ?? fallback;
   return value.startsWith('-') ? { column: value.slice(1), direction: 'desc' } : { column: value, direction: 'asc' };
+}
+
+/** Total rows a (filtered, unordered) query would return, for paged answers. */
+export async function countRows(query: Knex.QueryBuilder): Promise<number> {
+  const row = (await query.clone().clearSelect().clearOrder().count({ total: '*' }).first()) as { total?: string | number } | undefined;
+  return Number(row?.total ?? 0);
 }

@@ -1,2 +1,3 @@
 export * from './database.js';
 export * from './contracts/index.js';
+export * from './harness.js';

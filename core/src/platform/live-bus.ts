@@ -1,0 +1,59 @@
+import pg from 'pg';
+import type { LiveBus } from '@oneservice/plugin-sdk';
+import type { Logger } from 'pino';
+
+const CHANNEL = 'oneservice_live';
+/** NOTIFY payloads are limited to 8000 bytes; larger messages tell subscribers to re-read instead. */
+const MAX_PAYLOAD = 7000;
+
+/**
+ * Publish/subscribe across platform nodes over PostgreSQL LISTEN/NOTIFY: an SSE client on node 2
+ * sees what node 1 ingested. One dedicated connection listens; listeners are kept per tenant+topic.
+ */
+export class PostgresLiveBus implements LiveBus {
+  private client: pg.Client | null = null;
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  constructor(private readonly url: string, private readonly logger: Logger) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    client.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      try {
+        const { t, k, p } = JSON.parse(message.payload) as { t: string; k: string; p: unknown };
+        for (const listener of this.listeners.get(`${t}|${k}`) ?? []) listener(p);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'unreadable live notification');
+      }
+    });
+    client.on('error', (error) => this.logger.error({ err: error }, 'live bus connection failed'));
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  async publish(tenantId: string, topic: string, payload: unknown): Promise<void> {
+    if (!this.client) return;
+    let text = JSON.stringify({ t: tenantId, k: topic, p: payload });
+    if (Buffer.byteLength(text) > MAX_PAYLOAD) text = JSON.stringify({ t: tenantId, k: topic, p: { truncated: true } });
+    await this.client.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
+  }
+
+  async subscribe(tenantId: string, topic: string, listener: (payload: unknown) => void): Promise<() => Promise<void>> {
+    const key = `${tenantId}|${topic}`;
+    const set = this.listeners.get(key) ?? new Set();
+    set.add(listener);
+    this.listeners.set(key, set);
+    return async () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(key);
+    };
+  }
+}

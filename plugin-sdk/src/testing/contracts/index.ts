@@ -1,3 +1,4 @@
 export { describeEventsContract } from './events.js';
 export { describeLogsContract } from './logs.js';
+export { describeTracesContract } from './traces.js';
 export type { ContractFixture, MakeFixture } from './fixture.js';

@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, describeTracesContract } from '@oneservice/plugin-sdk/testing';
+import { migrations } from '../src/server/migrations/index.js';
+import { PostgresTraceStore } from '../src/server/postgres-trace-store.js';
+
+describeTracesContract('traces-embedded', async () => {
+  const database = await createTestDatabase();
+  for (const name of Object.keys(migrations).sort()) await migrations[name]?.up(database.knex);
+  return {
+    tenantA: new PostgresTraceStore(database.knex, randomUUID()),
+    tenantB: new PostgresTraceStore(database.knex, randomUUID()),
+    cleanup: () => database.drop(),
+  };
+});

@@ -182,7 +182,19 @@ def _validate(body):
     run = body.get("run")
     if not isinstance(run, dict) or not run.get("client_run_id"):
         errors.append({"path": "run.client_run_id", "message": "required"})
+    if isinstance(run, dict):
+        for k, v in (run.get("tags") or {}).items():
+            if not (v is None or isinstance(v, (str, int, float, bool))):
+                errors.append({"path": "run.tags.%s" % k, "message": "expected a scalar"})
+    for i, e in enumerate(body.get("events", [])):
+        if "payload" in e and not isinstance(e["payload"], dict):
+            errors.append({"path": "events[%d].payload" % i, "message": "expected an object"})
+    for i, l in enumerate(body.get("logs", [])):
+        if len(l.get("message", "")) > 64 * 1024:
+            errors.append({"path": "logs[%d].message" % i, "message": "too long"})
     for i, m in enumerate(body.get("metrics", [])):
+        if not 0 < len(m.get("name", "")) <= 200:
+            errors.append({"path": "metrics[%d].name" % i, "message": "1 to 200 characters"})
         v = m.get("value")
         if not (isinstance(v, (int, float)) and not isinstance(v, bool)) and v not in _NONFINITE:
             errors.append({"path": "metrics[%d].value" % i, "message": "expected a number or NaN/Infinity/-Infinity"})

@@ -390,3 +390,15 @@ def test_log_metric_call_cost(tmp_path):
     p99 = samples[int(len(samples) * 0.99)] * 1e6
     print("\nlog_metric: median %.2f us, p99 %.2f us over %d calls" % (med, p99, n))
     assert math.isfinite(med) and len(samples) == n
+
+
+def test_items_are_kept_within_the_platform_schema_limits(platform, make_run):
+    run = make_run(tags={"list": [1, 2], "n": 3, "d": {"a": 1}})
+    run.log_metric("x" * 500, 1.0, step=0)
+    run.log_text("y" * 100000)
+    run.log_event("evt", ["not", "an", "object"])
+    run.finish(timeout=5)
+    assert [m["name"] for _, m in platform.metrics] == ["x" * 200]
+    assert len(platform.logs[0][1]["message"]) < 65536
+    assert platform.events[0][1]["payload"] == {"value": ["not", "an", "object"]}
+    assert platform.run()["header"]["tags"] == {"list": "[1, 2]", "n": 3, "d": "{\"a\": 1}"}

@@ -59,6 +59,24 @@ def guess_artifact_type(path):
     return "other"
 
 
+# Limits of the platform's batch schema; one item over them would make the whole batch a 400.
+_MAX_NAME = 200
+_MAX_MESSAGE = 60000
+
+
+def _tag_values(tags):
+    """Tag values on the wire are scalars; anything else is sent as its JSON text."""
+    out = {}
+    for k, v in tags.items():
+        if v is None or isinstance(v, (str, bool, int)):
+            out[str(k)] = v
+        elif isinstance(v, float):
+            out[str(k)] = encode_value(v) if v - v == 0.0 else str(encode_value(v))
+        else:
+            out[str(k)] = json.dumps(json_safe(v), sort_keys=True)
+    return out
+
+
 def _slug(text):
     return re.sub(r"[^A-Za-z0-9._-]+", "-", str(text)).strip("-")[:80] or "run"
 
@@ -127,7 +145,9 @@ class OneServiceRun(object):
         if run_id is None:
             run_id = "%s-%s-%s" % (_slug(run_name or "run"), time.strftime("%Y%m%d-%H%M%S"), uuid.uuid4().hex[:8])
         self.client_run_id = str(run_id)
-        self.run_name = run_name or self.client_run_id
+        if not 0 < len(self.client_run_id) <= 200:
+            raise ValueError("run_id must be 1 to 200 characters")
+        self.run_name = str(run_name or self.client_run_id)[:300]
         self.framework = framework
         self._meta_lock = threading.Lock()
         self._tags = dict(tags or {})
@@ -338,7 +358,7 @@ class OneServiceRun(object):
     def _header(self, final=None):
         with self._meta_lock:
             h = {"client_run_id": self.client_run_id, "project": self.project, "name": self.run_name,
-                 "status": "running", "tags": json_safe(self._tags), "params": json_safe(self._params)}
+                 "status": "running", "tags": _tag_values(self._tags), "params": json_safe(self._params)}
         if self.framework:
             h["framework"] = self.framework
         if not self.resumed:
@@ -365,19 +385,32 @@ class OneServiceRun(object):
                     if epoch is not None and (type(epoch) is not int or epoch < 0):
                         epoch = to_step(epoch)
                     name = it[1] if type(it[1]) is str else str(it[1])
+                    if len(name) > _MAX_NAME:
+                        name = name[:_MAX_NAME]
                     metrics.append({"name": name, "value": encode_value(it[2]), "step": step, "epoch": epoch,
                                     "ts": it[5]})
                 elif kind == "l":
-                    rec = {"ts": it[1], "level": it[2], "message": it[3]}
+                    msg = it[3]
+                    if len(msg) > _MAX_MESSAGE:
+                        msg = msg[:_MAX_MESSAGE] + "…[truncated]"
+                    rec = {"ts": it[1], "level": it[2], "message": msg}
                     if it[4]:
-                        rec["stream"] = it[4]
+                        rec["stream"] = str(it[4])[:50]
                     if it[5]:
                         rec["fields"] = json_safe(it[5])
                     logs.append(rec)
                 elif kind == "e":
-                    events.append({"ts": it[1], "type": it[2], "payload": json_safe(it[3] if it[3] is not None else {})})
+                    payload = it[3]
+                    if payload is None:
+                        payload = {}
+                    elif not isinstance(payload, dict):
+                        payload = {"value": payload}  # the protocol's payload is an object
+                    events.append({"ts": it[1], "type": it[2][:_MAX_NAME], "payload": json_safe(payload)})
                 else:
                     d = it[1].to_dict()
+                    d["name"] = d["name"][:300]
+                    if d["end"] < d["start"]:
+                        d["end"] = d["start"]  # the wall clock stepped back (NTP) while the span was open
                     d["attributes"] = json_safe(d["attributes"])
                     spans.append(d)
             seq = self._seq

@@ -1,0 +1,30 @@
+import { definePlugin } from '@oneservice/plugin-sdk';
+import { seedTrainingDemo } from './demo/seed-demo.js';
+import { DEFAULT_MAX_ITEMS, IngestService } from './ingest-service.js';
+import { trainingTables } from './migrations/001-training-tables.js';
+import { registerArtifactRoutes } from './routes/artifact-routes.js';
+import { registerIngestRoutes } from './routes/ingest-routes.js';
+import { registerMetricRoutes } from './routes/metric-routes.js';
+import { registerObservationRoutes } from './routes/observation-routes.js';
+import { registerProjectRoutes } from './routes/project-routes.js';
+import { registerReplayRoutes } from './routes/replay-routes.js';
+import { registerRunRoutes } from './routes/run-routes.js';
+import { RunService } from './run-service.js';
+
+export default definePlugin({
+  migrations: { '001-training-tables': trainingTables },
+  setup(ctx) {
+    const maxItems = Number(ctx.config.env.INGEST_MAX_ITEMS ?? DEFAULT_MAX_ITEMS) || DEFAULT_MAX_ITEMS;
+    const poolMax = (ctx.db.knex.client as { pool?: { max?: number } }).pool?.max ?? 10;
+    const ingest = new IngestService(ctx, { maxItems, claimSlots: Math.floor(poolMax / 2) });
+    const runs = new RunService(ctx);
+    registerIngestRoutes(ctx, ingest);
+    registerProjectRoutes(ctx);
+    registerRunRoutes(ctx, runs);
+    registerMetricRoutes(ctx, runs);
+    registerObservationRoutes(ctx);
+    registerReplayRoutes(ctx);
+    registerArtifactRoutes(ctx);
+  },
+  seedDemo: (ctx, tenants) => seedTrainingDemo(ctx, tenants),
+});

@@ -1,0 +1,86 @@
+import { LOG_LEVELS } from '@oneservice/plugin-sdk';
+import { z } from 'zod';
+import { wireNumberSchema } from './json-number.js';
+
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+const millis = z.number().finite().nonnegative();
+const counter = z.number().int().nonnegative().nullish();
+const metricName = z.string().min(1).max(200);
+
+export const ingestRunSchema = z.object({
+  client_run_id: z.string().min(1).max(200),
+  project: z.string().min(1).max(200).default('default'),
+  name: z.string().min(1).max(300).optional(),
+  framework: z.string().max(100).nullish(),
+  tags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  started_at: millis.nullish(),
+  ended_at: millis.nullish(),
+});
+
+export const ingestMetricSchema = z.object({
+  name: metricName,
+  value: wireNumberSchema,
+  step: counter,
+  epoch: counter,
+  ts: millis,
+});
+
+export const ingestLogSchema = z.object({
+  ts: millis,
+  level: z.enum(LOG_LEVELS).default('info'),
+  message: z.string().max(64 * 1024),
+  stream: z.string().max(50).nullish(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ingestEventSchema = z.object({
+  ts: millis,
+  type: z.string().min(1).max(200),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ingestSpanSchema = z
+  .object({
+    trace_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits'),
+    span_id: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 lower-case hex digits'),
+    parent_span_id: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 lower-case hex digits').nullish(),
+    name: z.string().min(1).max(300),
+    start: millis,
+    end: millis,
+    status: z.enum(['ok', 'error', 'unset']).default('unset'),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((span) => span.end >= span.start, { message: 'end is before start', path: ['end'] });
+
+/**
+ * The batch body. Arrays carry no max here: too many items is a 413 naming the limit (checked in the
+ * handler), not a 400.
+ */
+export const ingestBatchSchema = z.object({
+  batch_id: z.string().min(1).max(200),
+  run: ingestRunSchema,
+  metrics: z.array(ingestMetricSchema).default([]),
+  logs: z.array(ingestLogSchema).default([]),
+  events: z.array(ingestEventSchema).default([]),
+  spans: z.array(ingestSpanSchema).default([]),
+});
+export type IngestBatch = z.infer<typeof ingestBatchSchema>;
+
+export const acceptedCountsSchema = z.object({
+  metrics: z.number().int(),
+  logs: z.number().int(),
+  events: z.number().int(),
+  spans: z.number().int(),
+});
+
+export const ingestAnswerSchema = z.object({
+  run_id: z.string().uuid(),
+  batch_id: z.string(),
+  duplicate: z.boolean(),
+  accepted: acceptedCountsSchema,
+});
+export type IngestAnswer = z.infer<typeof ingestAnswerSchema>;

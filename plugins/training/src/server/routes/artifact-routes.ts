@@ -1,0 +1,96 @@
+import { notFound, rawReply, type PluginContext } from '@oneservice/plugin-sdk';
+import { z } from 'zod';
+import { idParams } from '../api-shapes.js';
+import { ARTIFACT_TYPES, artifactKey, getArtifact, listArtifacts, MODEL_EXTENSIONS, newestModel, recordArtifact, type ArtifactRow } from '../artifact-store.js';
+import { getRun } from '../run-store.js';
+
+const artifactSchema = z.object({
+  id: z.string(), run_id: z.string(), path: z.string(), type: z.enum(ARTIFACT_TYPES), size: z.number(), sha256: z.string(), created_at: z.string(),
+});
+
+const artifactView = (row: ArtifactRow): z.infer<typeof artifactSchema> => ({
+  id: row.id, run_id: row.run_id, path: row.path, type: row.type, size: Number(row.size), sha256: row.sha256, created_at: new Date(row.created_at).toISOString(),
+});
+
+/** A relative path of plain segments: no `..`, no leading slash, no control characters. */
+const artifactPath = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '' || s === '.' || s === '..') && !/[\u0000-\u001f\\]/.test(p), {
+    message: 'a relative path of plain segments (no "..", no leading "/", no backslashes)',
+  });
+
+const CONTENT_TYPES: Record<string, string> = { '.onnx': 'application/octet-stream', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8' };
+const contentTypeOf = (path: string) => CONTENT_TYPES[path.slice(path.lastIndexOf('.')).toLowerCase()] ?? 'application/octet-stream';
+const downloadUrl = (runId: string, artifactId: string) => `/api/v1/runs/${runId}/artifacts/${artifactId}/download`;
+
+export function registerArtifactRoutes(ctx: PluginContext): void {
+  const tags = ['training'];
+  // One permission per route: uploads come from training scripts, so runs:ingest with the `ingest`
+  // token scope (ML_ENGINEER, DATA_SCIENTIST). A write-only token cannot upload; the SDK's token has ingest.
+  ctx.route({
+    method: 'POST', path: '/runs/:id/artifacts', permission: 'runs:ingest', scope: 'ingest', status: 201, rawBody: true, tags,
+    summary: 'Upload an artifact (streamed; sha256 and size recorded)',
+    schema: {
+      params: idParams,
+      query: z.object({ path: artifactPath, type: z.enum(ARTIFACT_TYPES).default('other') }),
+      response: artifactSchema,
+    },
+    handler: async ({ db, params, query, stream, headers }) => {
+      const run = await getRun(db, params.id);
+      const objects = await ctx.port('objects', db.tenantId);
+      const key = artifactKey(run.id, query.path);
+      const declared = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
+      const contentType = declared && declared !== 'application/octet-stream' ? declared : contentTypeOf(query.path);
+      const info = await objects.put(key, stream, { contentType });
+      return artifactView(await recordArtifact(db, { run_id: run.id, path: query.path, type: query.type, size: info.size, sha256: info.sha256, storage_key: key }));
+    },
+  });
+  ctx.route({
+    method: 'GET', path: '/runs/:id/artifacts', permission: 'runs:read', tags, summary: "A run's artifacts",
+    schema: { params: idParams, response: z.object({ items: z.array(artifactSchema) }) },
+    handler: async ({ db, params }) => {
+      const run = await getRun(db, params.id);
+      return { items: (await listArtifacts(db, run.id)).map(artifactView) };
+    },
+  });
+  ctx.route({
+    method: 'GET', path: '/runs/:id/artifacts/:artifactId/download', permission: 'runs:read', tags, produces: 'application/octet-stream',
+    summary: 'Download an artifact (streamed)',
+    schema: { params: z.object({ id: z.string().min(1).max(100), artifactId: z.string().min(1).max(100) }) },
+    handler: async ({ db, params }) => {
+      const run = await getRun(db, params.id);
+      const artifact = await getArtifact(db, run.id, params.artifactId);
+      const object = await (await ctx.port('objects', db.tenantId)).get(artifact.storage_key);
+      if (!object) throw notFound(`the stored file of artifact ${artifact.path}`);
+      const filename = artifact.path.split('/').at(-1) ?? 'artifact';
+      return rawReply({
+        headers: {
+          'Content-Type': object.info.contentType || 'application/octet-stream',
+          'Content-Length': String(object.info.size),
+          'Content-Disposition': `attachment; filename="${filename.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+          'X-Content-SHA256': artifact.sha256,
+        },
+        body: object.body,
+      });
+    },
+  });
+  ctx.route({
+    method: 'GET', path: '/runs/:id/model-graph', permission: 'runs:read', tags,
+    summary: "Where a model viewer (Netron) can fetch the run's newest model file",
+    schema: {
+      params: idParams,
+      response: z.object({ artifact_id: z.string(), path: z.string(), format: z.string(), size: z.number(), sha256: z.string(), url: z.string() }),
+    },
+    handler: async ({ db, params }) => {
+      const run = await getRun(db, params.id);
+      const model = await newestModel(db, run.id);
+      if (!model) {
+        throw notFound(`a model file of run ${run.id}: upload one (${MODEL_EXTENSIONS.join(', ')}) with POST /api/v1/runs/${run.id}/artifacts?path=model.onnx&type=model`);
+      }
+      const format = model.path.slice(model.path.lastIndexOf('.') + 1).toLowerCase();
+      return { artifact_id: model.id, path: model.path, format, size: Number(model.size), sha256: model.sha256, url: downloadUrl(run.id, model.id) };
+    },
+  });
+}

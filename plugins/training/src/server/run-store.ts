@@ -1,0 +1,157 @@
+import { notFound, ProblemError, type MetricSummary, type TenantDb } from '@oneservice/plugin-sdk';
+import type { Knex } from 'knex';
+import type { RunStatus } from './ingest-schema.js';
+
+export interface RunRow {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  project_name: string;
+  client_run_id: string;
+  name: string;
+  status: RunStatus;
+  framework: string | null;
+  params: Record<string, unknown>;
+  tags: Record<string, unknown>;
+  notes: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface RunUpsert {
+  clientRunId: string;
+  projectId: string;
+  name?: string | undefined;
+  framework?: string | null | undefined;
+  tags?: Record<string, unknown> | undefined;
+  params?: Record<string, unknown> | undefined;
+  status?: RunStatus | undefined;
+  startedAt?: number | null | undefined;
+  endedAt?: number | null | undefined;
+}
+
+const RUN_COLUMNS = `runs.id, runs.tenant_id, runs.project_id, p.name AS project_name, runs.client_run_id, runs.name, runs.status,
+  runs.framework, runs.params, runs.tags, runs.notes, runs.started_at, runs.ended_at, runs.created_at, runs.updated_at`;
+
+const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
+
+/**
+ * Create-or-resume by client_run_id. On resume tags and params merge (a later batch adds keys, never
+ * drops them) and name/framework/status change only when the batch names them. Returns the status
+ * before the batch so the caller can announce a change.
+ */
+export async function upsertRun(db: TenantDb, input: RunUpsert): Promise<{ runId: string; status: RunStatus; previousStatus: RunStatus | null }> {
+  const ended = input.endedAt ?? (input.status && input.status !== 'running' ? Date.now() : null);
+  const result = await db.knex.raw<{ rows: { id: string; status: RunStatus; previous_status: RunStatus | null }[] }>(
+    `WITH previous AS (SELECT status FROM runs WHERE tenant_id = ? AND client_run_id = ?)
+     INSERT INTO runs AS r (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz)
+     ON CONFLICT (tenant_id, client_run_id) DO UPDATE SET
+       name = CASE WHEN ?::boolean THEN EXCLUDED.name ELSE r.name END,
+       framework = COALESCE(EXCLUDED.framework, r.framework),
+       params = r.params || EXCLUDED.params,
+       tags = r.tags || EXCLUDED.tags,
+       status = CASE WHEN ?::boolean THEN EXCLUDED.status ELSE r.status END,
+       started_at = CASE WHEN ?::boolean THEN EXCLUDED.started_at ELSE r.started_at END,
+       ended_at = CASE WHEN ?::boolean THEN EXCLUDED.ended_at WHEN ?::boolean AND EXCLUDED.status = 'running' THEN NULL ELSE r.ended_at END,
+       updated_at = now()
+     RETURNING r.id, r.status, (SELECT status FROM previous) AS previous_status`,
+    [
+      db.tenantId, input.clientRunId,
+      db.tenantId, input.projectId, input.clientRunId, input.name ?? input.clientRunId, input.status ?? 'running', input.framework ?? null,
+      JSON.stringify(input.params ?? {}), JSON.stringify(input.tags ?? {}), toDate(input.startedAt), toDate(ended),
+      input.name !== undefined, input.status !== undefined, input.startedAt !== undefined && input.startedAt !== null,
+      ended !== null, input.status !== undefined,
+    ],
+  );
+  const row = result.rows[0]!;
+  return { runId: row.id, status: row.status, previousStatus: row.previous_status };
+}
+
+function runsQuery(db: TenantDb): Knex.QueryBuilder {
+  return db.table('runs').join('projects as p', function joinProject() {
+    this.on('p.id', '=', 'runs.project_id').andOn('p.tenant_id', '=', 'runs.tenant_id');
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A run of the request's tenant, or 404 — another tenant's run id is indistinguishable from a missing one. */
+export async function getRun(db: TenantDb, id: string): Promise<RunRow> {
+  if (!UUID.test(id)) throw notFound(`run ${id}`);
+  const row = (await runsQuery(db).where('runs.id', id).first(db.knex.raw(RUN_COLUMNS))) as RunRow | undefined;
+  if (!row) throw notFound(`run ${id}`);
+  return row;
+}
+
+export interface RunFilters {
+  page: number;
+  page_size: number;
+  sort?: string | undefined;
+  q?: string | undefined;
+  project?: string | undefined;
+  status?: RunStatus | undefined;
+  tags: [string, string][];
+  params: [string, string][];
+}
+
+const SORT_COLUMNS: Record<string, string> = { created_at: 'runs.created_at', name: 'runs.name', status: 'runs.status', updated_at: 'runs.updated_at' };
+
+export async function listRuns(db: TenantDb, filters: RunFilters): Promise<{ rows: RunRow[]; total: number }> {
+  const base = runsQuery(db);
+  if (filters.project) {
+    if (UUID.test(filters.project)) base.where((w) => w.where('runs.project_id', filters.project).orWhere('p.name', filters.project));
+    else base.where('p.name', filters.project);
+  }
+  if (filters.status) base.where('runs.status', filters.status);
+  if (filters.q) base.whereILike('runs.name', `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`);
+  // Containment (@>) is served by the GIN jsonb_path_ops index.
+  for (const [key, value] of filters.tags) base.whereRaw('runs.tags @> ?::jsonb', [JSON.stringify({ [key]: value })]);
+  // A param may be stored as a number or a string; compare its text form.
+  for (const [key, value] of filters.params) base.whereRaw('runs.params ->> ? = ?', [key, value]);
+
+  const [{ total } = { total: 0 }] = (await base.clone().count({ total: '*' })) as { total: string | number }[];
+  const sort = filters.sort ?? '-created_at';
+  const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
+  const field = sort.replace(/^-/, '');
+  const ordered = base.clone().select(db.knex.raw(RUN_COLUMNS));
+  if (field.startsWith('metric.')) {
+    // NaN/±Inf are not JSON, so metric_last holds null for them: they sort last either way.
+    ordered.orderByRaw(`(runs.metric_last ->> ?)::float8 ${direction} NULLS LAST`, [field.slice('metric.'.length)]);
+  } else {
+    const column = SORT_COLUMNS[field];
+    if (!column) throw new ProblemError(400, 'Bad Request', `cannot sort by ${field}`);
+    ordered.orderBy(column, direction.toLowerCase() as 'asc' | 'desc');
+  }
+  const rows = (await ordered.orderBy('runs.id').limit(filters.page_size).offset((filters.page - 1) * filters.page_size)) as RunRow[];
+  return { rows, total: Number(total) };
+}
+
+export async function updateRun(db: TenantDb, id: string, patch: { name?: string | undefined; notes?: string | null | undefined; tags?: Record<string, unknown> | undefined }): Promise<RunRow> {
+  await getRun(db, id);
+  const changes: Record<string, unknown> = { updated_at: db.knex.fn.now() };
+  if (patch.name !== undefined) changes.name = patch.name;
+  if (patch.notes !== undefined) changes.notes = patch.notes;
+  // PATCH replaces the tag set: the UI sends the whole edited map, so removing a tag is possible.
+  if (patch.tags !== undefined) changes.tags = JSON.stringify(patch.tags);
+  await db.table('runs').where('runs.id', id).update(changes);
+  return getRun(db, id);
+}
+
+/** Keeps the copy of last values the runs list sorts by; NaN/±Inf become null (JSON cannot hold them). */
+export async function storeMetricLast(db: TenantDb, runId: string, summaries: MetricSummary[]): Promise<void> {
+  if (summaries.length === 0) return;
+  const last: Record<string, number | null> = {};
+  for (const s of summaries) last[s.name] = Number.isFinite(s.last) ? s.last : null;
+  await db.table('runs').where('runs.id', runId).update({ metric_last: db.knex.raw('runs.metric_last || ?::jsonb', [JSON.stringify(last)]) });
+}
+
+export async function deleteRunRows(db: TenantDb, runId: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.table('ingest_batches').where('ingest_batches.run_id', runId).delete();
+    await trx.table('artifacts').where('artifacts.run_id', runId).delete();
+    await trx.table('runs').where('runs.id', runId).delete();
+  });
+}

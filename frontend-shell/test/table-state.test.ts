@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  type TableState,
   applyLocalQuery,
   fromUrlParams,
   initialTableState,
@@ -75,13 +76,13 @@ describe('data table state', () => {
     const rows = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, name: `run-${i}`, loss: (i * 7) % 11, state: i % 3 ? 'done' : 'failed' }));
     const valueOf = (r: (typeof rows)[number], id: string) => (r as Record<string, string | number>)[id];
     const cols = ['name', 'loss', 'state'];
-    let q = { ...initialTableState(5), sort: { field: 'loss', direction: 'desc' as const }, filters: { state: 'failed' } };
+    let q: TableState = { ...initialTableState(5), sort: { field: 'loss', direction: 'desc' }, filters: { state: 'failed' } };
     let page = applyLocalQuery(rows, valueOf, cols, q, true);
     expect(page.total).toBe(10);
     expect(page.items).toHaveLength(5);
     const losses = page.items.map((r) => r.loss);
     expect([...losses].sort((a, b) => b - a)).toEqual(losses);
-    q = { ...q, filters: {}, q: 'run-2', sort: { field: 'name', direction: 'asc' as const } };
+    q = { ...q, filters: {}, q: 'run-2', sort: { field: 'name', direction: 'asc' } };
     page = applyLocalQuery(rows, valueOf, cols, q, false);
     expect(page.items.map((r) => r.name)).toEqual(['run-2', 'run-20', 'run-21', 'run-22', 'run-23', 'run-24', 'run-25', 'run-26', 'run-27', 'run-28', 'run-29']);
   });

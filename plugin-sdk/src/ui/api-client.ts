@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** A problem+json body (RFC 9457) as the kernel and plugins answer errors. */
 export interface Problem {
   type?: string;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** The current URL as the shell's router sees it. */
 export interface RouteLocation {
   path: string;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** One hit in the global search (Ctrl+K). */
 export interface SearchResult {
   id: string;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** Who is signed in and which tenant the shell is acting for, as a plugin page sees them. */
 export interface ShellUser {
   id: string;

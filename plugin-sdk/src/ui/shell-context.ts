@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { ApiClient } from './api-client.js';
 import type { Router } from './router.js';
-import type { SearchRegistry } from './search.js';
+import type { SearchProvider, SearchRegistry } from './search.js';
 import type { ShellSession } from './session.js';
 import type { TimeRange } from './time-range.js';
 import type { UiKit } from './ui-kit.js';
@@ -29,4 +29,10 @@ export interface ShellContext {
 export interface PageModule {
   mount(el: HTMLElement, ctx: ShellContext): void | Promise<void>;
   unmount?(): void;
+  /**
+   * Optional: search providers this plugin adds to the global search (Ctrl+K). The shell imports
+   * every page module when the search opens for the first time and registers what this returns, so
+   * a plugin's things are findable before its page was ever visited.
+   */
+  searchProviders?(ctx: ShellContext): SearchProvider[];
 }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The global time range, kept in the URL as `from`, `to` and `refresh` so every view is a link.
  * `from`/`to` are Grafana-style expressions: `now`, `now-15m`, `now-1h`, `now-7d`, or an absolute

@@ -75,6 +75,12 @@ export interface DataTableOptions<T> {
   pageSize?: number;
   /** Keep page, sort, search and selection in the URL (default true) so reload and back restore them. */
   urlState?: boolean;
+  /** Prefix of the table's URL parameters (`runs.page`), needed when a page shows two tables. */
+  urlPrefix?: string;
+  /** Filters known to the table, read from the URL on load (usually the filter bar's field ids). */
+  filterKeys?: string[];
+  /** The sort before the user picks one. */
+  defaultSort?: TableSort;
   /** Shows a search box whose text is sent as `q`. */
   searchable?: boolean;
   selectable?: boolean;
@@ -230,6 +236,8 @@ export interface UiKit {
   card(options: CardOptions): CardHandle;
   stat(options: StatOptions): StatHandle;
   table<T>(options: DataTableOptions<T>): DataTableHandle<T>;
+  /** A table query as the platform's list endpoints read it: page, page_size, sort (`-field`), q, filters. */
+  listQuery(query: TableQuery): Record<string, string>;
   timeSeriesChart(options: TimeSeriesChartOptions): ChartHandle;
   filterBar(options: FilterBarOptions): FilterBarHandle;
   /** The global time-range picker (presets, custom, auto refresh), bound to ctx.timeRange. */

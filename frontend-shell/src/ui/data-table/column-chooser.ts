@@ -1,0 +1,62 @@
+import type { TableColumn } from '@oneservice/plugin-sdk/ui';
+import { h, uid } from '../dom.js';
+import { trapFocus } from '../focus-trap.js';
+
+// Which columns a user shows is a personal preference, not view state: it lives in localStorage
+// per table id, not in the URL.
+const key = (tableId: string) => `oneservice.table.${tableId}.columns`;
+
+export function readVisibleColumns<T>(tableId: string, columns: readonly TableColumn<T>[]): Set<string> {
+  try {
+    const stored = JSON.parse(localStorage.getItem(key(tableId)) ?? 'null') as unknown;
+    if (Array.isArray(stored)) {
+      const ids = new Set(stored.filter((v): v is string => typeof v === 'string' && columns.some((c) => c.id === v)));
+      if (ids.size > 0) return ids;
+    }
+  } catch {
+    // A corrupt preference falls back to the defaults.
+  }
+  return new Set(columns.filter((c) => !c.hidden).map((c) => c.id));
+}
+
+export function columnChooser<T>(tableId: string, columns: readonly TableColumn<T>[], current: () => Set<string>, onChange: (visible: Set<string>) => void): HTMLElement {
+  const popId = uid('cols');
+  const trigger = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-controls': popId }, 'Columns');
+  const wrap = h('div', { class: 'popover-anchor' }, trigger);
+  let pop: HTMLElement | null = null;
+  let release: (() => void) | null = null;
+  const close = () => {
+    release?.();
+    pop?.remove();
+    pop = null;
+    release = null;
+    trigger.setAttribute('aria-expanded', 'false');
+    document.removeEventListener('mousedown', outside);
+  };
+  const outside = (ev: MouseEvent) => {
+    if (!wrap.contains(ev.target as Node)) close();
+  };
+  trigger.addEventListener('click', () => {
+    if (pop) return close();
+    const visible = current();
+    pop = h(
+      'div',
+      { class: 'popover', id: popId, role: 'dialog', 'aria-label': 'Choose columns' },
+      ...columns.map((c) =>
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', checked: visible.has(c.id), onchange: (ev: Event) => {
+          const next = new Set(current());
+          if ((ev.target as HTMLInputElement).checked) next.add(c.id);
+          else if (next.size > 1) next.delete(c.id); // a table with no column is useless
+          else (ev.target as HTMLInputElement).checked = true;
+          localStorage.setItem(key(tableId), JSON.stringify([...next]));
+          onChange(next);
+        } }), c.title),
+      ),
+    );
+    wrap.appendChild(pop);
+    trigger.setAttribute('aria-expanded', 'true');
+    release = trapFocus(pop, close);
+    document.addEventListener('mousedown', outside);
+  });
+  return wrap;
+}

@@ -1,0 +1,64 @@
+import type { ChartHandle, DataTableHandle, Router, TimeRange, UiKit } from '@oneservice/plugin-sdk/ui';
+import type { ThemeController } from '../core/theme/theme.js';
+import { card, grid } from './card.js';
+import { createTimeSeriesChart } from './chart/time-series-chart.js';
+import { codeViewer } from './code-viewer.js';
+import { createDataTable } from './data-table/data-table.js';
+import { toApiQuery } from './data-table/table-state.js';
+import { confirmDialog, modal, sidePanel } from './dialog.js';
+import { h } from './dom.js';
+import { createFilterBar } from './filter-bar.js';
+import { logViewer } from './log-viewer.js';
+import { schemaForm } from './schema-form.js';
+import { stat } from './stat.js';
+import { emptyState, errorState, loadingState } from './states.js';
+import { createTimeRangePicker } from './time-range-picker.js';
+import { toast } from './toast.js';
+
+export interface ScopedUiKit extends UiKit {
+  /** Disposes the charts and tables this page created (called by the shell when the page unmounts). */
+  disposeAll(): void;
+}
+
+/** A kit per mounted page: what it creates is tracked and cleaned up when the page goes away. */
+export function createUiKit(router: Router, timeRange: TimeRange, theme: ThemeController): ScopedUiKit {
+  const table = createDataTable(router);
+  const chart = createTimeSeriesChart(timeRange, theme);
+  const tables = new Set<DataTableHandle<unknown>>();
+  const charts = new Set<ChartHandle>();
+  return {
+    h,
+    grid,
+    card,
+    stat,
+    table(options) {
+      const t = table(options);
+      tables.add(t as DataTableHandle<unknown>);
+      return t;
+    },
+    listQuery: toApiQuery,
+    timeSeriesChart(options) {
+      const c = chart(options);
+      charts.add(c);
+      return c;
+    },
+    filterBar: createFilterBar(router),
+    timeRangePicker: createTimeRangePicker(timeRange),
+    empty: emptyState,
+    loading: loadingState,
+    error: errorState,
+    toast,
+    modal,
+    confirm: confirmDialog,
+    sidePanel,
+    codeViewer,
+    logViewer,
+    schemaForm,
+    disposeAll() {
+      for (const t of tables) t.destroy();
+      for (const c of charts) c.dispose();
+      tables.clear();
+      charts.clear();
+    },
+  };
+}

@@ -1,0 +1,238 @@
+import { startTestKernel, type TestKernel } from '@oneservice/plugin-sdk/testing';
+import { createHash, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+
+const PLUGINS = ['training', 'run-metrics-postgres', 'logs-embedded', 'events-embedded', 'traces-embedded', 'objects-local'];
+const T0 = 1_764_060_000_000;
+let k: TestKernel;
+let ingestA: string;
+let ingestB: string;
+let engineerA: string;
+
+const batch = (clientRunId: string, extra: Record<string, unknown> = {}) => ({
+  batch_id: randomUUID(),
+  run: { client_run_id: clientRunId, project: 'nlp-abtest', name: clientRunId, framework: 'pytorch', tags: { exp: 'ab' }, params: { lr: 0.0003 } },
+  ...extra,
+});
+
+beforeAll(async () => {
+  // Plugins read ctx.config.env, which the kernel takes from process.env (not from the harness env).
+  process.env.INGEST_MAX_ITEMS = '1000';
+  k = await startTestKernel({ plugins: PLUGINS, env: { INGEST_MAX_ITEMS: '1000' } });
+  delete process.env.INGEST_MAX_ITEMS;
+  ingestA = await k.apiToken('a', 'ML_ENGINEER', ['ingest', 'read']);
+  ingestB = await k.apiToken('b', 'ML_ENGINEER', ['ingest', 'read']);
+  engineerA = await k.login('a', 'ML_ENGINEER');
+});
+afterAll(async () => {
+  await k?.stop();
+});
+
+async function ingest(token: string, body: unknown) {
+  return k.request('POST', '/api/v1/ingest/batch', { token, body });
+}
+
+describe('ingest', () => {
+  it('stores a batch, answers 202 with counts, and a resent batch is stored once', async () => {
+    const body = batch('happy', {
+      metrics: [
+        { name: 'loss', value: 0.9, step: 1, ts: T0 },
+        { name: 'loss', value: 'NaN', step: 2, ts: T0 + 1 },
+        { name: 'loss', value: 'Infinity', step: 3, ts: T0 + 2 },
+        { name: 'accuracy', value: 0.5, epoch: 1, ts: T0 + 3 },
+      ],
+      logs: [{ ts: T0, level: 'info', message: 'loading shard-1', stream: 'stdout' }],
+      events: [{ ts: T0 + 5, type: 'checkpoint_saved', payload: { path: '/chkpt/epoch-1' } }],
+      spans: [{ trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16), name: 'forward_pass', start: T0, end: T0 + 100, status: 'ok' }],
+    });
+    const first = await ingest(ingestA, body);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ duplicate: false, accepted: { metrics: 4, logs: 1, events: 1, spans: 1 } });
+    const again = await ingest(ingestA, body);
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ run_id: first.body.run_id, duplicate: true });
+
+    const runId = first.body.run_id as string;
+    const run = await k.request('GET', `/api/v1/runs/${runId}`, { token: engineerA });
+    expect(run.status).toBe(200);
+    const loss = run.body.metrics.find((m: { name: string }) => m.name === 'loss');
+    expect(loss).toMatchObject({ count: 3, last: 'Infinity', min: 0.9, max: 'Infinity', last_step: 3 });
+    const series = await k.request('GET', `/api/v1/runs/${runId}/metrics?name=loss&by=step`, { token: engineerA });
+    expect(series.body.exact).toBe(true);
+    expect(series.body.buckets.map((b: { last: unknown }) => b.last)).toEqual([0.9, 'NaN', 'Infinity']);
+    const names = await k.request('GET', `/api/v1/runs/${runId}/metrics`, { token: engineerA });
+    expect(names.body.names.sort()).toEqual(['accuracy', 'loss']);
+
+    const logs = await k.request('GET', `/api/v1/runs/${runId}/logs`, { token: engineerA });
+    expect(logs.body.items.map((l: { message: string }) => l.message)).toEqual(['loading shard-1']);
+    const events = await k.request('GET', `/api/v1/runs/${runId}/events`, { token: engineerA });
+    expect(events.body.items).toHaveLength(1);
+    const traces = await k.request('GET', `/api/v1/runs/${runId}/traces`, { token: engineerA });
+    expect(traces.body.items).toHaveLength(1);
+    const trace = await k.request('GET', `/api/v1/runs/${runId}/traces/${'a'.repeat(32)}`, { token: engineerA });
+    expect(trace.body.spans.map((s: { name: string }) => s.name)).toEqual(['forward_pass']);
+
+    const replay = await k.request('POST', `/api/v1/runs/${runId}/replay`, { token: engineerA, body: { from: T0, to: T0 + 1 } });
+    expect(replay.status).toBe(200);
+    const replayLoss = replay.body.metrics.find((m: { name: string }) => m.name === 'loss');
+    expect(replayLoss.buckets).toHaveLength(2);
+    expect(replay.body.logs).toHaveLength(1);
+    expect(replay.body.events).toHaveLength(0);
+  });
+
+  it('names the malformed item and stores nothing of the batch', async () => {
+    const body = batch('malformed', { metrics: [0, 1, 2].map((step) => ({ name: 'loss', value: 1, step, ts: T0 })).concat([{ name: 'loss', value: 'lots', step: 3, ts: T0 } as never]) });
+    const answer = await ingest(ingestA, body);
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(answer.body.errors.map((e: { path: string }) => e.path)).toContain('metrics[3].value');
+    const runs = await k.request('GET', '/api/v1/runs?q=malformed', { token: engineerA });
+    expect(runs.body.total).toBe(0);
+  });
+
+  it('refuses too many items with 413 naming the limit', async () => {
+    const metrics = Array.from({ length: 1001 }, (_, step) => ({ name: 'loss', value: 1, step, ts: T0 }));
+    const answer = await ingest(ingestA, batch('too-many', { metrics }));
+    expect(answer.status).toBe(413);
+    expect(answer.body.limit).toBe(1000);
+    expect(answer.body.detail).toContain('INGEST_MAX_ITEMS');
+  });
+});
+
+describe('runs', () => {
+  it('filters, sorts by a metric, and pages', async () => {
+    for (const [i, variant] of ['a', 'b', 'c'].entries()) {
+      await ingest(ingestA, { ...batch(`list-${variant}`), run: { client_run_id: `list-${variant}`, project: 'listing', tags: { variant, exp: 'list' }, params: { lr: i } },
+        metrics: [{ name: 'accuracy', value: [0.7, 0.9, 0.8][i], step: 1, ts: T0 }] });
+    }
+    const byAcc = await k.request('GET', '/api/v1/runs?project=listing&sort=-metric.accuracy', { token: engineerA });
+    expect(byAcc.body.items.map((r: { name: string }) => r.name)).toEqual(['list-b', 'list-c', 'list-a']);
+    expect(byAcc.body.items[0].metrics[0]).toMatchObject({ name: 'accuracy', last: 0.9 });
+    const tagged = await k.request('GET', '/api/v1/runs?tag=variant:c&tag=exp:list', { token: engineerA });
+    expect(tagged.body.items.map((r: { name: string }) => r.name)).toEqual(['list-c']);
+    const param = await k.request('GET', '/api/v1/runs?param=lr:0', { token: engineerA });
+    expect(param.body.items.map((r: { name: string }) => r.name)).toEqual(['list-a']);
+    const paged = await k.request('GET', '/api/v1/runs?project=listing&sort=name&page=2&page_size=2', { token: engineerA });
+    expect(paged.body).toMatchObject({ total: 3, page: 2, page_size: 2 });
+    expect(paged.body.items.map((r: { name: string }) => r.name)).toEqual(['list-c']);
+    const bad = await k.request('GET', '/api/v1/runs?sort=password', { token: engineerA });
+    expect(bad.status).toBe(400);
+
+    const patched = await k.request('PATCH', `/api/v1/runs/${byAcc.body.items[0].id}`, { token: engineerA, body: { notes: 'best', tags: { keep: 'yes' } } });
+    expect(patched.body).toMatchObject({ notes: 'best', tags: { keep: 'yes' } });
+    const projects = await k.request('GET', '/api/v1/projects?q=list', { token: engineerA });
+    expect(projects.body.items).toEqual([expect.objectContaining({ name: 'listing', run_count: 3 })]);
+  });
+
+  it('keeps a spike in the downsampled series and compares runs', async () => {
+    const metrics = Array.from({ length: 900 }, (_, step) => ({ name: 'loss', value: step === 444 ? 50 : 1 / (step + 1), step, ts: T0 + step }));
+    const a = await ingest(ingestA, batch('spiky', { metrics }));
+    const b = await ingest(ingestA, batch('calm', { metrics: metrics.map((m) => ({ ...m, value: 1 })) }));
+    const series = await k.request('GET', `/api/v1/runs/${a.body.run_id}/metrics?name=loss&points=30`, { token: engineerA });
+    expect(series.body.exact).toBe(false);
+    expect(series.body.buckets.length).toBeLessThanOrEqual(30);
+    expect(Math.max(...series.body.buckets.map((x: { max: number }) => x.max))).toBe(50);
+    const compare = await k.request('GET', `/api/v1/runs/compare?ids=${a.body.run_id},${b.body.run_id}&name=loss&points=30`, { token: engineerA });
+    expect(compare.body.series).toHaveLength(2);
+    expect(compare.body.series[1].buckets.every((x: { max: number }) => x.max === 1)).toBe(true);
+  });
+
+  it('streams a new point over SSE', async () => {
+    const created = await ingest(ingestA, batch('live'));
+    const runId = created.body.run_id as string;
+    const received = new Promise<string>((resolve, reject) => {
+      const req = httpRequest(`${k.baseUrl}/api/v1/runs/${runId}/stream`, { headers: { authorization: `Bearer ${engineerA}` } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('event: hello') && !text.includes('sent')) {
+            text += 'sent';
+            void ingest(ingestA, batch('live', { metrics: [{ name: 'loss', value: 0.25, step: 7, ts: T0 }] }));
+          }
+          if (text.includes('event: metrics')) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+      });
+      req.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+      req.end();
+      setTimeout(() => reject(new Error('no metrics event within 10 s')), 10_000);
+    });
+    const text = await received;
+    expect(text).toMatch(/event: metrics\ndata: .*"name":"loss","value":0.25,"step":7/);
+  });
+});
+
+describe('artifacts and model graph', () => {
+  it('uploads, lists, downloads with sha256, finds the model; delete is audited', async () => {
+    const created = await ingest(ingestA, batch('artifacts'));
+    const runId = created.body.run_id as string;
+    const none = await k.request('GET', `/api/v1/runs/${runId}/model-graph`, { token: engineerA });
+    expect(none.status).toBe(404);
+    expect(none.body.detail).toContain('model file');
+
+    const bytes = Buffer.from('not really onnx but bytes all the same');
+    const upload = await k.request('POST', `/api/v1/runs/${runId}/artifacts?path=models/model.onnx&type=model`, {
+      token: ingestA, rawBody: bytes, headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(upload.status).toBe(201);
+    expect(upload.body).toMatchObject({ path: 'models/model.onnx', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const list = await k.request('GET', `/api/v1/runs/${runId}/artifacts`, { token: engineerA });
+    expect(list.body.items).toHaveLength(1);
+    const graph = await k.request('GET', `/api/v1/runs/${runId}/model-graph`, { token: engineerA });
+    expect(graph.body).toMatchObject({ artifact_id: upload.body.id, format: 'onnx', url: `/api/v1/runs/${runId}/artifacts/${upload.body.id}/download` });
+    const download = await k.request('GET', graph.body.url, { token: engineerA });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('model.onnx');
+    expect(download.text).toBe(bytes.toString());
+    const evil = await k.request('POST', `/api/v1/runs/${runId}/artifacts?path=../../etc/passwd`, { token: ingestA, rawBody: bytes });
+    expect(evil.status).toBe(400);
+
+    const readonly = await k.login('a', 'READONLY');
+    expect((await k.request('DELETE', `/api/v1/runs/${runId}`, { token: readonly })).status).toBe(403);
+    expect((await k.request('DELETE', `/api/v1/runs/${runId}`, { token: engineerA })).status).toBe(204);
+    expect((await k.request('GET', `/api/v1/runs/${runId}`, { token: engineerA })).status).toBe(404);
+    const audit = await k.kernel.knex('audit_log').where({ action: 'run.delete', resource_id: runId }).first();
+    expect(audit).toBeDefined();
+  });
+});
+
+describe('tenant isolation and RBAC', () => {
+  it('never lets tenant B read or write tenant A runs (404, no data)', async () => {
+    const created = await ingest(ingestA, batch('isolated', { metrics: [{ name: 'loss', value: 1, step: 1, ts: T0 }] }));
+    const runId = created.body.run_id as string;
+    const routes: [string, string, unknown?][] = [
+      ['GET', `/api/v1/runs/${runId}`], ['PATCH', `/api/v1/runs/${runId}`, { notes: 'x' }], ['DELETE', `/api/v1/runs/${runId}`],
+      ['GET', `/api/v1/runs/${runId}/metrics?name=loss`], ['GET', `/api/v1/runs/compare?ids=${runId}&name=loss`],
+      ['GET', `/api/v1/runs/${runId}/logs`], ['GET', `/api/v1/runs/${runId}/events`], ['GET', `/api/v1/runs/${runId}/traces`],
+      ['POST', `/api/v1/runs/${runId}/replay`, { from: 0, to: T0 * 2 }], ['GET', `/api/v1/runs/${runId}/artifacts`],
+      ['GET', `/api/v1/runs/${runId}/model-graph`], ['GET', `/api/v1/runs/${runId}/stream`],
+    ];
+    const engineerB = await k.login('b', 'ML_ENGINEER');
+    for (const [method, path, body] of routes) {
+      const answer = await k.request(method, path, { token: engineerB, body });
+      expect([method, path, answer.status]).toEqual([method, path, 404]);
+      expect(JSON.stringify(answer.body)).not.toContain('"loss"');
+    }
+    const upload = await k.request('POST', `/api/v1/runs/${runId}/artifacts?path=x.bin`, { token: ingestB, rawBody: Buffer.from('x') });
+    expect(upload.status).toBe(404);
+    // The same client_run_id from tenant B makes B's own run, never resumes A's.
+    const sameKey = await ingest(ingestB, batch('isolated', { metrics: [{ name: 'loss', value: 2, step: 1, ts: T0 }] }));
+    expect(sameKey.body.run_id).not.toBe(runId);
+    const listB = await k.request('GET', '/api/v1/runs', { token: engineerB });
+    expect(listB.body.items.map((r: { id: string }) => r.id)).toEqual([sameKey.body.run_id]);
+    const stillA = await k.request('GET', `/api/v1/runs/${runId}`, { token: engineerA });
+    expect(stillA.body.metrics[0]).toMatchObject({ count: 1, last: 1 });
+  });
+
+  it('lets READONLY and PM read but not ingest, write or delete', async () => {
+    const readonlyToken = await k.apiToken('a', 'READONLY', ['ingest', 'read']);
+    expect((await ingest(readonlyToken, batch('ro'))).status).toBe(403);
+    const pm = await k.login('a', 'PM');
+    expect((await k.request('GET', '/api/v1/runs', { token: pm })).status).toBe(200);
+    expect((await k.request('POST', '/api/v1/projects', { token: pm, body: { name: 'pm-project' } })).status).toBe(403);
+    const readOnlyScope = await k.apiToken('a', 'ML_ENGINEER', ['read']);
+    expect((await ingest(readOnlyScope, batch('scope'))).status).toBe(403);
+  });
+});

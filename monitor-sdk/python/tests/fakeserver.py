@@ -251,6 +251,32 @@ class _Handler(BaseHTTPRequestHandler):
         with self.platform.lock:
             self.platform.request_log.append((self.path, status, dict(self.headers)))
 
+    def do_GET(self):
+        # Read side, shaped like the training plugin's run list and series answers, so the integration
+        # tests' readers can be exercised without the platform.
+        parts = urlsplit(self.path)
+        q = parse_qs(parts.query)
+        segs = parts.path.strip("/").split("/")
+        p = self.platform
+        answer = None
+        with p.lock:
+            if segs == ["api", "v1", "runs"]:
+                runs = [dict(r["header"], id=r["id"]) for r in p.runs.values()
+                        if "project" not in q or r["header"].get("project") == q["project"][0]]
+                answer = {"runs": runs}
+            elif len(segs) == 5 and segs[:3] == ["api", "v1", "runs"] and segs[4] == "metrics":
+                crid = [c for c, r in p.runs.items() if r["id"] == segs[3]]
+                name = q.get("name", [""])[0]
+                by = q.get("by", ["step"])[0]
+                pts = [m for c, m in p.metrics if crid and c == crid[0] and m["name"] == name]
+                buckets = [{"x": m.get(by), "min": m["value"], "max": m["value"], "mean": m["value"],
+                            "last": m["value"], "count": 1} for m in pts]
+                answer = {"run_id": segs[3], "name": name, "by": by, "exact": True,
+                          "buckets": sorted(buckets, key=lambda b: b["x"])}
+        if answer is None:
+            return self._answer(404, {}, {"title": "not found"})
+        self._answer(200, {}, answer)
+
     def do_POST(self):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)

@@ -25,32 +25,16 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX log_records_tenant_ts ON log_records (tenant_id, ts, id)');
   await knex.raw('CREATE INDEX log_records_tenant_run_ts ON log_records (tenant_id, run_id, ts, id) WHERE run_id IS NOT NULL');
   await knex.raw('CREATE INDEX log_records_tenant_trace ON log_records (tenant_id, trace_id) WHERE trace_id IS NOT NULL');
-  // GIN indexes have no leading column, so these two cannot start with tenant_id: the tenant filter
-  // is applied to the rows they return (a combined GIN on tenant_id would need btree_gin and would
+  // A GIN index has no leading column, so this one cannot start with tenant_id: the tenant filter
+  // is applied to the rows it returns (a combined GIN on tenant_id would need btree_gin and would
   // intersect a tenant's whole posting list on every query).
   await knex.raw('CREATE INDEX log_records_message_tsv ON log_records USING gin (message_tsv)');
-  if (await tryCreateExtension(knex, 'pg_trgm')) {
-    // Lets PostgreSQL answer substring and wildcard (ILIKE / ~*) searches from an index.
-    await knex.raw('CREATE INDEX log_records_message_trgm ON log_records USING gin (message gin_trgm_ops)');
-  }
+  // No pg_trgm index for substring and mid-word wildcard searches (ILIKE / ~*): it works on the
+  // embedded PostgreSQL 18, but measured it cut write throughput by about a quarter (100k records:
+  // 10.6 s → 14.2 s), and those searches are rare and already narrowed by tenant and time range.
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('log_records');
 }
 
-/**
- * pg_trgm is optional: a managed PostgreSQL may not allow it. Searches work without it (sequential
- * filtering within the tenant and time range), so a refusal must not fail the migration; the
- * savepoint keeps the surrounding migration transaction usable after the failed statement.
- */
-async function tryCreateExtension(knex: Knex, name: string): Promise<boolean> {
-  try {
-    await knex.transaction(async (trx) => {
-      await trx.raw(`CREATE EXTENSION IF NOT EXISTS ${name}`);
-    });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,0 +1,95 @@
+// Quick figure for the embedded logs store: write throughput and full-text query latency.
+//   npm run build && DATABASE_URL=postgres://… node plugins/logs-embedded/bench/bench-logs.mjs
+// Env: BENCH_RECORDS (default 100000), BENCH_BATCH (records per write, default 5000),
+// BENCH_CONCURRENCY (writes in flight, default 1), BENCH_QUERIES (default 200).
+// Writes under a fresh random tenant and deletes its rows at the end.
+import knexFactory from 'knex';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { migrations } from '../dist/server/migrations/index.js';
+import { PostgresLogStore } from '../dist/server/postgres-log-store.js';
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error('DATABASE_URL is not set');
+  process.exit(2);
+}
+const total = Number(process.env.BENCH_RECORDS ?? 100_000);
+const batch = Number(process.env.BENCH_BATCH ?? 5_000);
+const queryCount = Number(process.env.BENCH_QUERIES ?? 200);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
+
+const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: Math.max(4, concurrency) } });
+// Same bookkeeping table name as the kernel uses for this plugin, so running the bench on a
+// platform database neither re-applies nor confuses its migrations.
+const names = Object.keys(migrations).sort();
+await knex.migrate.latest({
+  tableName: 'migrations_logs_embedded',
+  migrationSource: { getMigrations: async () => names, getMigrationName: (n) => n, getMigration: async (n) => migrations[n] },
+});
+
+const tenantId = randomUUID();
+const store = new PostgresLogStore(knex, tenantId);
+const words = ['checkpoint', 'gradient', 'allocator', 'dataloader', 'optimizer', 'scheduler', 'database', 'timeout', 'refused', 'evaluation', 'tokenizer', 'shard', 'replica', 'barrier', 'nccl', 'cuda', 'memory', 'latency', 'throughput', 'warmup'];
+const services = ['trainer', 'api', 'scheduler', 'evaluator', 'agent'];
+const levels = ['debug', 'info', 'info', 'info', 'warn', 'error'];
+const pick = (list, i) => list[i % list.length];
+const start = Date.now() - total;
+const record = (i) => ({
+  ts: start + i,
+  level: pick(levels, i * 7),
+  service: pick(services, i * 3),
+  host: `node-${i % 16}`,
+  runId: `run-${i % 50}`,
+  message: `${pick(words, i)} ${pick(words, i * 13 + 5)} step ${i} took ${(i % 997) / 10} ms on rank ${i % 8} ${pick(words, i * 31 + 11)}`,
+  fields: { step: i, rank: i % 8, loss: (i % 1000) / 1000 },
+});
+
+try {
+  const t0 = performance.now();
+  let nextBatch = 0;
+  const writer = async () => {
+    for (let i = nextBatch; i < total; i = nextBatch) {
+      nextBatch += batch;
+      await store.write(Array.from({ length: Math.min(batch, total - i) }, (_, j) => record(i + j)));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, writer));
+  const writeSeconds = (performance.now() - t0) / 1000;
+  await knex.raw('ANALYZE log_records');
+
+  const shapes = [
+    ['term', (i) => pick(words, i)],
+    ['two terms', (i) => `${pick(words, i)} AND ${pick(words, i + 7)}`],
+    ['rare phrase', (i) => `"step ${(i * 37) % total} took"`],
+    ['prefix* AND level', (i) => `${pick(words, i).slice(0, 4)}* AND level:error`],
+    ['field AND NOT term', (i) => `service:${pick(services, i)} AND NOT ${pick(words, i + 3)}`],
+  ];
+  const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
+  const latencies = [];
+  const byShape = new Map(shapes.map(([name]) => [name, []]));
+  for (let i = 0; i < queryCount; i++) {
+    const [name, make] = shapes[i % shapes.length];
+    const q0 = performance.now();
+    await store.search({ query: make(i), limit: 100 });
+    const ms = performance.now() - q0;
+    latencies.push(ms);
+    byShape.get(name).push(ms);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => percentile(latencies, p);
+  const h0 = performance.now();
+  await store.histogram({ from: start, to: start + total, buckets: 60, query: pick(words, 1) });
+  const histogramMs = performance.now() - h0;
+
+  console.log(`records written: ${total} in ${writeSeconds.toFixed(2)} s = ${Math.round(total / writeSeconds)} records/s (batches of ${batch}, ${concurrency} in flight)`);
+  console.log(`full-text search (limit 100), ${queryCount} queries: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
+  for (const [name, list] of byShape) {
+    list.sort((a, b) => a - b);
+    console.log(`  ${name.padEnd(20)} p50 ${percentile(list, 50)} ms  p95 ${percentile(list, 95)} ms`);
+  }
+  console.log(`histogram (60 buckets, one term, over all ${total}): ${histogramMs.toFixed(1)} ms`);
+} finally {
+  await knex('log_records').where('tenant_id', tenantId).delete();
+  await knex.destroy();
+}

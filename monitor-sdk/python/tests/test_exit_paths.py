@@ -115,3 +115,28 @@ def test_exit_with_platform_down_is_bounded_and_leaves_a_spool(tmp_path):
     spool_root = tmp_path / "spool"
     files = [f for d in spool_root.iterdir() for f in d.iterdir() if f.name.endswith(".json.gz")]
     assert files
+
+
+def test_a_forked_child_neither_reports_nor_ends_the_run(tmp_path, platform):
+    # DataLoader workers are forks: their prints, their SIGTERM and their exit belong to no run.
+    p = _spawn(tmp_path, platform.url, """
+        run.log_metric("loss", 1.0, step=0)
+        pid = os.fork()
+        if pid == 0:
+            print("from the child", flush=True)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        print("child signalled: %s" % os.WIFSIGNALED(status), flush=True)
+        run.log_metric("loss", 2.0, step=1)
+        run.finish(timeout=10)
+    """)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err.decode()
+    assert b"child signalled: True" in out
+    run = platform.run()
+    assert run["status_history"].count("killed") == 0
+    assert run["header"]["status"] == "finished"
+    assert platform.metric_values("loss") == [(0, 1.0), (1, 2.0)]
+    assert "from the child" not in [l["message"] for _, l in platform.logs]

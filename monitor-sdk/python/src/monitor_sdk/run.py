@@ -171,6 +171,9 @@ class OneServiceRun(object):
         self._seq = self._spool.next_sequence()
         self._meta_written = False
 
+        # A forked child (DataLoader workers, multiprocessing) inherits this object, the console tee and the
+        # signal/exit hooks, but not the sender thread: it must neither report nor end the parent's run.
+        self._pid = os.getpid()
         self._q = collections.deque()
         self._build_lock = threading.Lock()
         self._header_dirty = True
@@ -286,7 +289,7 @@ class OneServiceRun(object):
             self._pressure(len(self._q))
 
     def _console_line(self, line, stream):
-        if not self._closed:
+        if not self._closed and os.getpid() == self._pid:
             self._q.append(("l", _time() * 1000.0, "info", line, stream, None))
 
     def set_tags(self, tags=None, **more):
@@ -338,6 +341,9 @@ class OneServiceRun(object):
         warn_once(("late", what), "%s called after finish(); ignored" % what)
 
     def _pressure(self, n):
+        if os.getpid() != self._pid:
+            self._q.clear()  # nobody drains a forked child's copy of the queue
+            return
         if n < self._max_queue:
             # Waking an already-woken sender costs a lock round-trip on every call; skip it.
             if not self._wake.is_set():
@@ -706,6 +712,9 @@ class OneServiceRun(object):
     def finish(self, status="finished", timeout=30.0):
         """End the run with status success/finished, failed or killed. Waits at most `timeout` seconds;
         what could not be sent by then stays in the spool. Returns True when nothing was left behind."""
+        if os.getpid() != self._pid:
+            warn_once("fork-finish", "finish() called in a forked child process; only the parent ends the run")
+            return False
         with self._finish_lock:
             if self._finish_result is not None or self._closed:
                 return bool(self._finish_result)
@@ -804,12 +813,13 @@ class OneServiceRun(object):
                 pass
 
     def _atexit(self):
-        self.finish("finished", timeout=self._exit_timeout)
+        if os.getpid() == self._pid:
+            self.finish("finished", timeout=self._exit_timeout)
 
     def _excepthook(self, exc_type, exc, tb):
         prev = self._prev_excepthook or sys.__excepthook__
         try:
-            if self._finish_result is None and not self._closed:
+            if self._finish_result is None and not self._closed and os.getpid() == self._pid:
                 status = "killed" if issubclass(exc_type, KeyboardInterrupt) else "failed"
                 self.log_text("".join(traceback.format_exception(exc_type, exc, tb))[-16000:], level="fatal")
                 self.log_event("exception", {"type": exc_type.__name__, "message": str(exc)[:2000]})
@@ -820,8 +830,9 @@ class OneServiceRun(object):
     def _on_sigterm(self, signum, frame):
         prev = self._prev_sigterm
         try:
-            self.log_event("signal", {"signal": "SIGTERM"})
-            self.finish("killed", timeout=self._exit_timeout)
+            if os.getpid() == self._pid:
+                self.log_event("signal", {"signal": "SIGTERM"})
+                self.finish("killed", timeout=self._exit_timeout)
         finally:
             if callable(prev):
                 prev(signum, frame)

@@ -30,12 +30,30 @@ const AXES: Record<SeriesQuery['by'], AxisSql> = {
 const SERIES_KEY = 'tenant_id = ? AND run_id = ? AND name = ?';
 
 async function axisBounds(db: TenantDb, query: SeriesQuery, axis: AxisSql): Promise<{ lo: number; hi: number } | null> {
-  const column = query.by === 'time' ? 'ts' : query.by;
-  // ORDER BY … LIMIT 1 on the (…, step) / (…, ts) indexes reads one index entry per end.
+  const key = [db.tenantId, query.runId, query.name];
+  if (axis.tileAxis) {
+    // The finest tiles bound the series: hi is the last x of the highest tile (kept exact on write),
+    // lo the smallest x inside the lowest tile — a range scan of at most one tile's points. This
+    // beats ORDER BY … LIMIT 1 on the points, which the planner does not always serve from the index.
+    const width = axis.tileWidths[0]!;
+    const tiles = await db.knex.raw<{ rows: { first: unknown; last: unknown; hi: unknown }[] }>(
+      `SELECT t.first, t.last, (SELECT last_x FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ? AND bucket = t.last) AS hi
+       FROM (SELECT min(bucket) AS first, max(bucket) AS last FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ?) t`,
+      [...key, axis.tileAxis, width, ...key, axis.tileAxis, width],
+    );
+    const row = tiles.rows[0];
+    if (!row || row.first === null || row.hi === null) return null;
+    const first = toFloat(row.first) * width;
+    const lo = await db.knex.raw<{ rows: { lo: unknown }[] }>(
+      `SELECT min(${axis.x}) AS lo FROM run_metric_points WHERE ${SERIES_KEY} AND ${axis.range}`,
+      [...key, axis.bind(first), axis.bind(first + width)],
+    );
+    const loValue = lo.rows[0]?.lo;
+    return { lo: loValue === null || loValue === undefined ? first : toFloat(loValue), hi: toFloat(row.hi) };
+  }
   const result = await db.knex.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
-    `SELECT (SELECT ${axis.x} FROM run_metric_points WHERE ${SERIES_KEY} AND ${column} IS NOT NULL ORDER BY ${column} ASC LIMIT 1) AS lo,
-            (SELECT ${axis.x} FROM run_metric_points WHERE ${SERIES_KEY} AND ${column} IS NOT NULL ORDER BY ${column} DESC LIMIT 1) AS hi`,
-    [db.tenantId, query.runId, query.name, db.tenantId, query.runId, query.name],
+    `SELECT min(${axis.x}) AS lo, max(${axis.x}) AS hi FROM run_metric_points WHERE ${SERIES_KEY} AND ${query.by} IS NOT NULL`,
+    key,
   );
   const row = result.rows[0];
   if (!row || row.lo === null || row.hi === null) return null;

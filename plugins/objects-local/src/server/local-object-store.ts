@@ -1,4 +1,4 @@
-import { conflict, scopeToTenant, type ObjectInfo, type ObjectsPort, type TenantDb } from '@oneservice/plugin-sdk';
+import { badRequest, conflict, scopeToTenant, type ObjectInfo, type ObjectsPort, type TenantDb } from '@oneservice/plugin-sdk';
 import type { Knex } from 'knex';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -87,6 +87,7 @@ export class LocalObjectStore implements ObjectsPort {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    if (prefix.includes('\u0000')) throw badRequest('A prefix cannot contain NUL');
     const rows = (await this.db
       .table('object_entries')
       .whereLike('key', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)

@@ -199,7 +199,7 @@ def test_outage_mid_run_every_point_once_and_in_order(platform, make_run):
     time.sleep(0.5)
     stop.set()
     t.join()
-    assert run.finish(timeout=30) is True
+    assert run.finish(timeout=max(30.0, 2 * outage)) is True
     n = count[0]
     steps = [s for s, _ in platform.metric_values("loss")]
     assert steps == list(range(n)), "points lost, duplicated or reordered"

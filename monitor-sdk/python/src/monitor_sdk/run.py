@@ -131,7 +131,7 @@ class OneServiceRun(object):
                  spool_dir=None, batch_size=5000, flush_interval=0.5, max_queue=100000,
                  capture_console=True, system_metrics=True, system_metrics_interval=10.0,
                  exit_hooks=True, exit_timeout=10.0, request_timeout=30.0, max_backoff=30.0,
-                 otel=None):
+                 offline_flush_interval=2.0, otel=None):
         if base_url is None:
             base_url = os.environ.get("ONESERVICE_URL") or None
         if api_token is None:
@@ -160,6 +160,8 @@ class OneServiceRun(object):
 
         self._batch_size = max(1, int(batch_size))
         self._flush_interval = float(flush_interval)
+        self._offline_flush_interval = max(self._flush_interval, float(offline_flush_interval))
+        self._last_spool_cut = 0.0
         self._max_queue = max(self._batch_size * 2, int(max_queue))
         self._request_timeout = float(request_timeout)
         self._max_backoff = float(max_backoff)
@@ -447,6 +449,7 @@ class OneServiceRun(object):
             if not self._meta_written:
                 self._write_meta()
             self._spool.write(batch.seq, batch.body)
+            self._last_spool_cut = _monotonic()
             self.stats["batches_spooled"] += 1
         except OSError as e:
             self.stats["items_dropped"] += batch.items
@@ -558,13 +561,19 @@ class OneServiceRun(object):
                 self._on_accepted(answer, 0)
                 self._spool.remove(seq)
 
-    def _drain_memory(self, flush_due):
+    def _drain_memory(self, flush_due, closing=False):
         while True:
             n = len(self._q)
             if n == 0 and not self._header_dirty:
                 return
-            if n < self._batch_size and not flush_due:
-                return
+            if n < self._batch_size:
+                if not flush_due:
+                    return
+                if (not closing and self._spool.count()
+                        and _monotonic() - self._last_spool_cut < self._offline_flush_interval):
+                    # While the platform is away, one small file per flush interval would mean thousands of
+                    # files, each replayed as its own request; cut fewer, larger spool batches instead.
+                    return
             batch = self._make_batch(self._batch_size)
             if batch is None:
                 return
@@ -597,7 +606,7 @@ class OneServiceRun(object):
                 next_flush = now + self._flush_interval
             if not self._offline() and now >= self._retry_at and self._spool.count():
                 self._replay_spool()
-            self._drain_memory(flush_due)
+            self._drain_memory(flush_due, closing)
             if closing:
                 break
         final = self._make_batch(0, final=self._final)

@@ -1,6 +1,6 @@
-import json
 import os
 import sys
+import time
 import types
 
 import pytest
@@ -173,9 +173,9 @@ def test_tensorboard_writer_wrapper_and_logdir_upload(platform, make_run, tmp_pa
     assert [c[0] for c in fake.calls] == ["add_scalar", "add_scalars", "add_histogram"]
     assert find_event_files(str(logdir))
     run.flush(timeout=5)
-    deadline = __import__("time").monotonic() + 10
-    while not platform.artifacts and __import__("time").monotonic() < deadline:
-        __import__("time").sleep(0.05)
+    deadline = time.monotonic() + 10
+    while not platform.artifacts and time.monotonic() < deadline:
+        time.sleep(0.05)
     run.finish(timeout=5)
     assert platform.metric_values("train/loss") == [(1, 0.5)]
     assert sorted(m["name"] for _, m in platform.metrics if m["name"].startswith("lr/")) == ["lr/a", "lr/b"]

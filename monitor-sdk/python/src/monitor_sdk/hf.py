@@ -16,7 +16,7 @@ def _get(obj, *names):
     return None
 
 
-def _sha256_short(text):
+def _sha256_hex(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -36,7 +36,7 @@ def _config_hash(config):
     # Fields that differ between two loads of the same weights would make the hash useless.
     data = {k: v for k, v in data.items() if k not in ("_commit_hash", "transformers_version", "_name_or_path")}
     try:
-        return _sha256_short(json.dumps(data, sort_keys=True, default=str))
+        return _sha256_hex(json.dumps(data, sort_keys=True, default=str))
     except Exception:
         return None
 
@@ -106,7 +106,7 @@ def tokenizer_tags(tokenizer, prefix="hf.tokenizer."):
     if callable(get_vocab):
         try:
             vocab_items = sorted(get_vocab().items())
-            tags[prefix + "vocab_sha256"] = _sha256_short(json.dumps(vocab_items, ensure_ascii=False))
+            tags[prefix + "vocab_sha256"] = _sha256_hex(json.dumps(vocab_items, ensure_ascii=False))
         except Exception:
             pass
     return tags
@@ -142,7 +142,7 @@ def dataset_tags(dataset, prefix="hf.dataset."):
     checksums = _get(info, "download_checksums") if info is not None else None
     if isinstance(checksums, dict) and checksums:
         try:
-            tags[prefix + "download_checksums_sha256"] = _sha256_short(json.dumps(checksums, sort_keys=True, default=str))
+            tags[prefix + "download_checksums_sha256"] = _sha256_hex(json.dumps(checksums, sort_keys=True, default=str))
         except Exception:
             pass
     return tags

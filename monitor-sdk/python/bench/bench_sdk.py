@@ -6,6 +6,7 @@
 Env: BENCH_URL / BENCH_TOKEN / BENCH_TENANT (fall back to ONESERVICE_URL / _TOKEN / _TENANT),
 BENCH_CALLS (call-cost sample, default 200000), BENCH_POINTS (e2e points, default 500000)."""
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,7 @@ def _pct(sorted_samples, q):
 
 def call_cost(n, spool):
     """Per-call cost while the sender thread is running and spooling (offline), as in a real loop."""
+    # Offline, so the background sender spools: it still competes for the GIL as it would when sending.
     run = OneServiceRun(base_url=None, project="bench", run_name="call-cost", spool_dir=spool,
                         capture_console=False, system_metrics=False, exit_hooks=False)
     perf = time.perf_counter
@@ -67,6 +69,13 @@ def main():
     tenant = os.environ.get("BENCH_TENANT") or os.environ.get("ONESERVICE_TENANT")
     spool = tempfile.mkdtemp(prefix="monitor-sdk-bench-")
     print("python %s" % sys.version.split()[0])
+    try:
+        _figures(calls, points, url, token, tenant, spool)
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+def _figures(calls, points, url, token, tenant, spool):
 
     med, p99, p999, amort = call_cost(calls, spool)
     print("log_metric call cost over %d calls: median %.2f us, p99 %.2f us, p99.9 %.2f us; "

@@ -43,6 +43,8 @@ export interface Config extends RawConfig {
   disabledPlugins: Set<string>;
   /** When true (tests), plugin server entries load from TypeScript sources instead of dist. */
   pluginSource: 'dist' | 'ts';
+  /** The environment the configuration was read from (plugins read their own variables here). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pluginPaths: list(raw.ONESERVICE_PLUGIN_PATHS),
     disabledPlugins: new Set(list(raw.ONESERVICE_PLUGINS_DISABLED)),
     pluginSource: 'dist',
+    env: Object.freeze({ ...env }),
     ...overrides,
   };
 }

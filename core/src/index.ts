@@ -4,3 +4,4 @@ export { createTenantWithRoleUsers, createSuperAdmin, seedDemo, demoEmail, DEMO_
 export { kernelPermissions } from './rbac/kernel-permissions.js';
 export { orderPlugins } from './plugins/ordering.js';
 export { readManifest, discoverPlugins, CORE_VERSION } from './plugins/discovery.js';
+export { renderRbacMatrix } from './rbac/matrix-doc.js';

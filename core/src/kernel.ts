@@ -149,7 +149,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
         port: (name, tenantId) => ports.resolve(name, tenantId),
         hooks, audit, secrets, live, scheduler,
         logger: logger.child({ plugin: id }),
-        config: Object.freeze({ dataDir: config.dataDir, publicUrl: config.publicUrl, env: Object.freeze({ ...process.env }) }),
+        config: Object.freeze({ dataDir: config.dataDir, publicUrl: config.publicUrl, env: config.env }),
         metrics: metrics.registry,
       } satisfies PluginContext);
     };

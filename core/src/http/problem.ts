@@ -6,6 +6,7 @@ import type { ZodError } from 'zod';
 export function sendProblem(ctx: Context, problem: ProblemError): void {
   ctx.status = problem.status;
   ctx.type = 'application/problem+json';
+  if (typeof problem.extra?.retry_after === 'number') ctx.set('Retry-After', String(problem.extra.retry_after));
   ctx.body = {
     type: `https://oneservice.dev/problems/${problem.status}`,
     title: problem.title,

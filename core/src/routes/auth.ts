@@ -38,11 +38,6 @@ export function registerAuthRoutes(route: DeclareRoute, services: KernelServices
     schema: { body: loginBody, response: tokenResponse },
     async handler({ body, ip }) {
       const email = body.username.toLowerCase();
-      const wait = await throttle.retryAfter(email, ip);
-      if (wait > 0) {
-        await audit.record({ tenantId: null, actorId: null, actorEmail: email, action: 'auth.login', resource: 'session', outcome: 'failure', ip, details: { reason: 'throttled', retry_after: wait } });
-        throw new ProblemError(429, 'Too Many Requests', `too many failed sign-ins: try again in ${wait} seconds`, undefined, { retry_after: wait });
-      }
       let query = knex('users').leftJoin('tenants', 'tenants.id', 'users.tenant_id').whereRaw('lower(users.email) = ?', [email]).andWhere('users.is_active', true);
       if (body.tenant) query = query.andWhere('tenants.slug', body.tenant);
       const candidates = await query.select('users.id', 'users.tenant_id', 'users.password_hash', 'tenants.status as tenant_status');
@@ -50,6 +45,11 @@ export function registerAuthRoutes(route: DeclareRoute, services: KernelServices
         throw new ProblemError(400, 'Bad Request', 'this email has accounts in several tenants: say which with "tenant" (the tenant slug)', [{ path: 'tenant', message: 'required for this account' }]);
       }
       const user = candidates[0];
+      const wait = await throttle.retryAfter(email, ip);
+      if (wait > 0) {
+        await audit.record({ tenantId: user?.tenant_id ?? null, actorId: user?.id ?? null, actorEmail: email, action: 'auth.login', resource: 'session', outcome: 'failure', ip, details: { reason: 'throttled', retry_after: wait } });
+        throw new ProblemError(429, 'Too Many Requests', `too many failed sign-ins: try again in ${wait} seconds`, undefined, { retry_after: wait });
+      }
       decoyHash ??= passwords.hash(`decoy-${Math.random()}`);
       const ok = await passwords.verify(user?.password_hash ?? (await decoyHash), body.password);
       if (!user || !ok || (user.tenant_status && user.tenant_status !== 'active')) {

@@ -1,0 +1,186 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { startTestKernel, TEST_PASSWORD, type TestKernel } from '@oneservice/plugin-sdk/testing';
+import { deriveKey, loadRootSecret } from '../src/platform/secrets.js';
+
+let k: TestKernel;
+beforeAll(async () => {
+  k = await startTestKernel({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_SECONDS: '120' } });
+});
+afterAll(async () => {
+  await k?.stop();
+});
+
+const login = (body: unknown) => k.request('POST', '/api/v1/auth/login', { body });
+
+async function jwtKey() {
+  return deriveKey(await loadRootSecret(k.kernel.knex, undefined), 'jwt');
+}
+
+describe('password sign-in', () => {
+  it('accepts JSON and OAuth2 form bodies and audits the sign-in', async () => {
+    const json = await login({ username: k.emailOf('a', 'PM'), password: TEST_PASSWORD });
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+    const form = await k.request('POST', '/api/v1/auth/login', {
+      rawBody: new URLSearchParams({ grant_type: 'password', username: k.emailOf('a', 'PM'), password: TEST_PASSWORD }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.status).toBe(200);
+    const audit = await k.request('GET', `/api/v1/audit?action=auth.login&actor=${encodeURIComponent(k.emailOf('a', 'PM'))}`, { token: await k.login('a') });
+    expect(audit.body.items.filter((e: { outcome: string }) => e.outcome === 'success').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says which field is missing', async () => {
+    const response = await login({ username: 'x@y.z' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body.errors).toEqual([{ in: 'body', path: 'password', message: expect.any(String) }]);
+  });
+
+  it('refuses a wrong password, audits it, and throttles the account with a retry time', async () => {
+    const email = k.emailOf('b', 'SRE');
+    for (let i = 0; i < 3; i += 1) {
+      const wrong = await login({ username: email, password: 'not-the-password' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.detail).toBe('wrong email or password');
+    }
+    const throttled = await login({ username: email, password: TEST_PASSWORD });
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.retry_after).toBeGreaterThan(100);
+    expect(throttled.body.detail).toMatch(/try again in \d+ seconds/);
+    const audit = await k.request('GET', `/api/v1/audit?action=auth.login&outcome=failure&actor=${encodeURIComponent(email)}`, { token: await k.login('b') });
+    expect(audit.body.total).toBe(4);
+    await k.kernel.knex('login_failures').delete();
+  });
+});
+
+describe('access tokens (JWT)', () => {
+  it('refuses alg none', async () => {
+    const token = new UnsecuredJWT({ tid: k.tenants.a.id }).setSubject(k.tenants.a.users.TENANT_ADMIN).setIssuer('oneservice').setAudience('oneservice-api').setExpirationTime('5m').encode();
+    const response = await k.request('GET', '/api/v1/me', { token });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a tampered signature and a tampered payload', async () => {
+    const token = await k.login('a', 'READONLY');
+    const [header, payload, signature] = token.split('.');
+    const flipped = `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await k.request('GET', '/api/v1/me', { token: flipped })).status).toBe(401);
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: k.tenants.a.users.TENANT_ADMIN })).toString('base64url');
+    expect((await k.request('GET', '/api/v1/me', { token: `${header}.${forged}.${signature}` })).status).toBe(401);
+  });
+
+  it('refuses an expired token with a message that says to refresh', async () => {
+    const token = await new SignJWT({ tid: k.tenants.a.id }).setProtectedHeader({ alg: 'HS256' }).setSubject(k.tenants.a.users.PM)
+      .setIssuer('oneservice').setAudience('oneservice-api').setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(await jwtKey());
+    const response = await k.request('GET', '/api/v1/me', { token });
+    expect(response.status).toBe(401);
+    expect(response.body.detail).toBe('access token expired: refresh it');
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const token = await new SignJWT({ tid: k.tenants.a.id }).setProtectedHeader({ alg: 'HS256' }).setSubject(k.tenants.a.users.PM)
+      .setIssuer('oneservice').setAudience('oneservice-api').setExpirationTime('5m').sign(new Uint8Array(32).fill(7));
+    expect((await k.request('GET', '/api/v1/me', { token })).status).toBe(401);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate, and a reused one revokes the whole family', async () => {
+    const first = await login({ username: k.emailOf('a', 'ML_ENGINEER'), password: TEST_PASSWORD });
+    const second = await k.request('POST', '/api/v1/auth/token/refresh', { body: { refresh_token: first.body.refresh_token } });
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+    expect((await k.request('GET', '/api/v1/me', { token: second.body.access_token })).status).toBe(200);
+    const replay = await k.request('POST', '/api/v1/auth/token/refresh', { body: { refresh_token: first.body.refresh_token } });
+    expect(replay.status).toBe(401);
+    expect(replay.body.detail).toContain('already used');
+    // The thief's replay also killed the legitimate newer token.
+    const afterReplay = await k.request('POST', '/api/v1/auth/token/refresh', { body: { refresh_token: second.body.refresh_token } });
+    expect(afterReplay.status).toBe(401);
+    const audit = await k.request('GET', '/api/v1/audit?action=auth.refresh_reused', { token: await k.login('a') });
+    expect(audit.body.total).toBe(1);
+  });
+
+  it('stop working after logout', async () => {
+    const session = await login({ username: k.emailOf('a', 'PM'), password: TEST_PASSWORD });
+    expect((await k.request('POST', '/api/v1/auth/logout', { body: { refresh_token: session.body.refresh_token } })).status).toBe(204);
+    const refreshed = await k.request('POST', '/api/v1/auth/token/refresh', { body: { refresh_token: session.body.refresh_token } });
+    expect(refreshed.status).toBe(401);
+  });
+});
+
+describe('API tokens', () => {
+  it('are shown once, stored only as a hash, listed without the secret, and die when revoked', async () => {
+    const session = await k.login('a', 'ML_ENGINEER');
+    const created = await k.request('POST', '/api/v1/auth/api-token', { token: session, body: { name: 'trainer', scopes: ['read', 'ingest'], expires_in_days: 7 } });
+    expect(created.status).toBe(201);
+    const secret = created.body.secret as string;
+    expect(secret).toMatch(/^ost_/);
+    const stored = await k.kernel.knex('api_tokens').where({ id: created.body.token.id }).first();
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    const listed = await k.request('GET', '/api/v1/auth/api-tokens', { token: session });
+    expect(listed.text).not.toContain(secret);
+    expect(listed.body.items.map((t: { id: string }) => t.id)).toContain(created.body.token.id);
+    expect((await k.request('GET', '/api/v1/me', { token: secret })).status).toBe(200);
+    expect((await k.request('DELETE', `/api/v1/auth/api-tokens/${created.body.token.id}`, { token: session })).status).toBe(204);
+    const revoked = await k.request('GET', '/api/v1/me', { token: secret });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.detail).toBe('API token was revoked');
+    const audit = await k.request('GET', '/api/v1/audit?action=api_token.*', { token: await k.login('a') });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['api_token.create', 'api_token.revoke']));
+  });
+
+  it('may do only what its scopes and its user’s role both allow', async () => {
+    const readOnlyScope = await k.apiToken('a', 'TENANT_ADMIN', ['read']);
+    expect((await k.request('GET', '/api/v1/users', { token: readOnlyScope })).status).toBe(200);
+    const write = await k.request('POST', '/api/v1/users', { token: readOnlyScope, body: { email: 'new@a.test', display_name: 'N', role: 'PM', password: 'long-enough-password' } });
+    expect(write.status).toBe(403);
+    expect(write.body.detail).toBe('this API token lacks the write scope');
+    const pmWriteToken = await k.apiToken('a', 'PM', ['read', 'write']);
+    const byRole = await k.request('GET', '/api/v1/users', { token: pmWriteToken });
+    expect(byRole.status).toBe(403);
+    expect(byRole.body.detail).toBe('your role does not have the users:read permission');
+  });
+
+  it('cannot manage API tokens', async () => {
+    const token = await k.apiToken('a', 'TENANT_ADMIN', ['read', 'write']);
+    const response = await k.request('POST', '/api/v1/auth/api-token', { token, body: { name: 'child', scopes: ['read'] } });
+    expect(response.status).toBe(403);
+  });
+
+  it('expire', async () => {
+    const token = await k.apiToken('a', 'PM', ['read']);
+    await k.kernel.knex('api_tokens').where({ name: 'test read' }).update({ expires_at: new Date(Date.now() - 1000) });
+    const response = await k.request('GET', '/api/v1/me', { token });
+    expect(response.status).toBe(401);
+    expect(response.body.detail).toContain('expired');
+  });
+
+  it('of tenant A cannot act in tenant B, by header or by ids', async () => {
+    const token = await k.apiToken('a', 'TENANT_ADMIN', ['read', 'write']);
+    const byHeader = await k.request('GET', '/api/v1/users', { token, headers: { 'X-OneService-Tenant': k.tenants.b.slug } });
+    expect(byHeader.status).toBe(403);
+    const byId = await k.request('GET', `/api/v1/users/${k.tenants.b.users.PM}`, { token });
+    expect(byId.status).toBe(404);
+    const patch = await k.request('PATCH', `/api/v1/users/${k.tenants.b.users.PM}`, { token, body: { role: 'TENANT_ADMIN' } });
+    expect(patch.status).toBe(404);
+    const row = await k.kernel.knex('users').where({ id: k.tenants.b.users.PM }).first();
+    expect(row.role).toBe('PM');
+  });
+});
+
+describe('super-admin', () => {
+  it('acts in a tenant only by naming it', async () => {
+    const token = await k.login('super');
+    const none = await k.request('GET', '/api/v1/users', { token });
+    expect(none.status).toBe(400);
+    expect(none.body.detail).toContain('X-OneService-Tenant');
+    const inB = await k.request('GET', '/api/v1/users?page_size=200', { token, headers: { 'X-OneService-Tenant': k.tenants.b.slug } });
+    expect(inB.status).toBe(200);
+    expect(inB.body.items.every((u: { email: string }) => u.email.endsWith('@tenant-b.local'))).toBe(true);
+    const tenants = await k.request('GET', '/api/v1/tenants', { token });
+    expect(tenants.body.total).toBe(2);
+  });
+});

@@ -35,6 +35,11 @@ const swaggerInit = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom
 export function createApp(options: AppOptions): Koa {
   const app = new Koa({ proxy: false });
   const { logger, metrics } = options;
+  // A client closing a stream (SSE, download) early is normal; anything else Koa reports is logged.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || error.code === 'ECONNRESET' || error.code === 'EPIPE') return;
+    logger.error({ err: error }, 'http error');
+  });
 
   app.use(async (ctx, next) => {
     const started = process.hrtime.bigint();

@@ -1,0 +1,99 @@
+// Starts the built platform the way README's first command does (node core/dist/main.js) on free
+// loopback ports with a throw-away data directory, for the browser suite, the SDK's integration
+// tests and the benchmarks. Build first (`npm run build`).
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @param {{ demo?: boolean, env?: Record<string,string>, dataDir?: string, port?: number, pgPort?: number, readyTimeoutMs?: number }} options
+ */
+export async function startPlatform(options = {}) {
+  const port = options.port ?? (await freePort());
+  const ownDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'oneservice-run-'));
+  chmodSync(dataDir, 0o755);
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ONESERVICE_DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(options.pgPort ?? (await freePort())),
+    ONESERVICE_DEMO: options.demo === false ? '0' : '1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, ['core/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 240_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the platform exited (${child.exitCode}) before it was ready:\n${output.slice(-3000)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the platform was not ready in time:\n${output.slice(-3000)}`);
+    }
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const waitExit = (ms) => Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, ms))]);
+  return {
+    baseUrl, port, dataDir, child,
+    output: () => output,
+    /** SIGTERM (graceful: drain, stop plugins, stop PostgreSQL); `keepData` leaves the data dir. */
+    async stop({ keepData = false } = {}) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await waitExit(30_000);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      if (ownDataDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+    /** SIGKILL, as a crash would: the embedded PostgreSQL keeps running in its own process group. */
+    async kill() {
+      child.kill('SIGKILL');
+      await waitExit(10_000);
+    },
+  };
+}
+
+/** Signs in with a password and returns an access token. */
+export async function signIn(baseUrl, username, password = 'oneservice-demo', tenant) {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, ...(tenant ? { tenant } : {}) }),
+  });
+  if (!response.ok) throw new Error(`sign-in of ${username} failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).access_token;
+}
+
+/** Creates an API token for a demo user and returns its secret. */
+export async function createApiToken(baseUrl, username, scopes, password = 'oneservice-demo') {
+  const access = await signIn(baseUrl, username, password);
+  const response = await fetch(`${baseUrl}/api/v1/auth/api-token`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${access}` },
+    body: JSON.stringify({ name: `script ${scopes.join('+')}`, scopes, expires_in_days: 1 }),
+  });
+  if (response.status !== 201) throw new Error(`API token for ${username} failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).secret;
+}

@@ -3,13 +3,11 @@
 // /readyz, runs every frontend-shell/test/e2e/*.e2e.mjs scenario in headless Chromium, prints
 // `N passed, N failed`, stops the server and exits non-zero on any failure. It builds nothing:
 // run `npm run build` first.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, startPlatform } from '../frontend-shell/test/e2e/platform.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2); // optional name filters: node scripts/e2e.mjs theme keyboard
@@ -25,57 +23,6 @@ for (const file of ['core/dist/main.js', 'frontend-shell/dist/index.html']) {
 if (!existsSync(CHROMIUM)) {
   console.error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   process.exit(2);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPlatform() {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'oneservice-e2e-'));
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ONESERVICE_DATA_DIR: dataDir,
-    EMBEDDED_PG_PORT: String(await freePort()),
-    ONESERVICE_DEMO: '1',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  };
-  const child = spawn(process.execPath, ['core/dist/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the platform exited (${child.exitCode}) before it was ready:\n${output.slice(-3000)}`);
-    try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  if (Date.now() >= deadline) throw new Error(`the platform was not ready within 240 s:\n${output.slice(-3000)}`);
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 20_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { baseUrl, stop, output: () => output };
 }
 
 async function loadScenarios() {
@@ -96,11 +43,11 @@ let browser;
 let passed = 0;
 let failed = 0;
 try {
-  platform = await startPlatform();
+  platform = await startPlatform(root);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
   console.log(`platform at ${platform.baseUrl}; ${scenarios.length} scenarios`);
   for (const s of scenarios) {

@@ -30,17 +30,21 @@ export class ShellServices {
   /** Set by the app: what to do when the session is over (go to the login page). */
   onSignedOut: (reason: 'expired' | 'logout') => void = () => undefined;
 
-  /** The tenant header: only a super-admin chooses; everyone else acts in their own tenant. */
+  /**
+   * The tenant header: only a super-admin chooses; everyone else acts in their own tenant. Almost
+   * every page is tenant-scoped, so a super-admin without a (valid) choice acts in the first tenant.
+   */
   actingTenant(): string | null {
     if (!this.me?.is_super_admin) return null;
     const chosen = readTenantChoice();
-    return chosen && this.me.tenants.some((t) => t.id === chosen) ? chosen : null;
+    if (chosen && this.me.tenants.some((t) => t.id === chosen)) return chosen;
+    return this.me.tenant?.id ?? this.me.tenants[0]?.id ?? null;
   }
 
   async loadSession(): Promise<void> {
     this.me = await this.api.get<Me>('/me', { silent: true });
-    // A super-admin whose stored choice no longer exists starts without a tenant rather than a stale one.
-    if (this.me.is_super_admin && readTenantChoice() && !this.actingTenant()) writeTenantChoice(null);
+    // A super-admin whose stored choice no longer exists falls back to the default, not a stale id.
+    if (this.me.is_super_admin && readTenantChoice() !== this.actingTenant()) writeTenantChoice(this.actingTenant());
     this.session = toShellSession(this.me, this.actingTenant());
     const theme = this.me.preferences?.theme;
     if (theme === 'light' || theme === 'dark') this.theme.set(theme);

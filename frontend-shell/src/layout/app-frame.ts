@@ -5,6 +5,7 @@ import type { ShellServices } from '../app/services.js';
 import { findShellRoute } from '../app/shell-routes.js';
 import { findActive } from '../core/menus/menu-model.js';
 import { h, replace } from '../ui/dom.js';
+import { loadingState } from '../ui/states.js';
 import { icon } from '../ui/icons.js';
 import { createTimeRangePicker } from '../ui/time-range-picker.js';
 import { navCollapsed, primaryNav } from './primary-nav.js';
@@ -64,6 +65,12 @@ export class AppFrame {
     this.host.show(loc, true);
   }
 
+  /** The old tenant's page must not stay on screen while the new tenant's session loads. */
+  private switching(): void {
+    this.host.unmount();
+    replace(this.content, loadingState('Switching tenant…'));
+  }
+
   destroy(): void {
     this.host.unmount();
     for (const d of this.disposers) d();
@@ -92,6 +99,6 @@ export class AppFrame {
 
   private renderTools(): void {
     const search = h('button', { type: 'button', class: 'btn btn-default search-trigger', 'aria-keyshortcuts': 'Control+K', onclick: () => openSearchPalette(this.services) }, icon('search'), h('span', {}, 'Search'), h('kbd', {}, 'Ctrl K'));
-    replace(this.toolsSlot, search, tenantSwitcher(this.services, () => this.reloaded()), themeToggle(this.services), userMenu(this.services));
+    replace(this.toolsSlot, search, tenantSwitcher(this.services, () => this.switching(), () => this.reloaded()), themeToggle(this.services), userMenu(this.services));
   }
 }

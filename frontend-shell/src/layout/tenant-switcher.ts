@@ -2,7 +2,7 @@ import type { ShellServices } from '../app/services.js';
 import { h, uid } from '../ui/dom.js';
 
 /** Super-admins choose the tenant they act for; everyone else sees their tenant's name. */
-export function tenantSwitcher(services: ShellServices, onSwitched: () => void): HTMLElement | null {
+export function tenantSwitcher(services: ShellServices, onSwitching: () => void, onSwitched: () => void): HTMLElement | null {
   const me = services.me;
   if (!me) return null;
   if (!me.is_super_admin) {
@@ -12,16 +12,17 @@ export function tenantSwitcher(services: ShellServices, onSwitched: () => void):
   const select = h(
     'select',
     { id, class: 'input tenant-select', 'data-testid': 'tenant-switcher' },
-    h('option', { value: '' }, 'All tenants (platform)'),
     ...me.tenants.map((t) => h('option', { value: t.id }, `${t.name} (${t.slug})`)),
   );
   select.value = services.actingTenant() ?? '';
   select.addEventListener('change', async () => {
     select.disabled = true;
+    onSwitching();
     try {
       await services.switchTenant(select.value || null);
-      onSwitched();
     } finally {
+      // Also after a failure: the page shows the old tenant's view again rather than a spinner.
+      onSwitched();
       select.disabled = false;
     }
   });

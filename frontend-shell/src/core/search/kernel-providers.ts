@@ -89,7 +89,7 @@ export function serverSearchProvider(api: ApiClient): SearchProvider {
 /** Which kernel providers this user gets (no point asking for tenants without being super-admin). */
 export function kernelProviders(api: ApiClient, menus: () => Menus, session: ShellSession): SearchProvider[] {
   const list = [pagesProvider(menus), serverSearchProvider(api)];
-  if (session.can('users:admin')) list.push(usersProvider(api));
+  if (session.can('users:read')) list.push(usersProvider(api));
   if (session.isSuperAdmin) list.push(tenantsProvider(api));
   return list;
 }

@@ -10,6 +10,7 @@ interface TenantRow extends ShellTenant {
 /** Tenants (super-admin): list, create, rename, delete. */
 export function mount(el: HTMLElement, ctx: ShellContext): void {
   const { ui, api } = ctx;
+  const canAdmin = ctx.session.can('tenants:admin');
   const table = ui.table<TenantRow>({
     id: 'tenants',
     searchable: true,
@@ -21,12 +22,12 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
       { id: 'slug', title: 'Slug', sortable: true, render: (t) => h('code', {}, t.slug) },
       { id: 'id', title: 'ID', hidden: true, render: (t) => h('code', {}, t.id) },
       { id: 'created_at', title: 'Created', sortable: true, value: (t) => formatDateTime(t.created_at) },
-      { id: 'actions', title: '', align: 'right', render: (t) => h('div', { class: 'row-actions' }, button('Delete', () => void remove(t), 'ghost', { 'aria-label': `Delete tenant ${t.slug}` })) },
+      { id: 'actions', title: '', align: 'right', render: (t) => h('div', { class: 'row-actions' }, !canAdmin ? null : button('Delete', () => void remove(t), 'ghost', { 'aria-label': `Delete tenant ${t.slug}` })) },
     ],
     source: { kind: 'server', fetch: (q, signal) => api.get<PageOf<TenantRow>>('/tenants', { query: ui.listQuery(q), signal, silent: true }) },
     empty: { title: 'No tenants yet', detail: 'Create the first tenant to invite its users.' },
   });
-  el.append(pageHeader('Tenants', button('New tenant', () => create(), 'primary')), table.el);
+  el.append(pageHeader('Tenants', ...(canAdmin ? [button('New tenant', () => create(), 'primary')] : [])), table.el);
 
   function form(t: Partial<TenantRow>, includeSlug: boolean) {
     const slug = formField('Slug', h('input', { class: 'input', name: 'slug', required: true, pattern: '[a-z0-9][a-z0-9-]*', value: t.slug ?? '', autocomplete: 'off' }), 'Lower-case letters, digits and dashes; used at sign-in and in URLs. Cannot change later.');

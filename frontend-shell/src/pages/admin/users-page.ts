@@ -21,6 +21,8 @@ const roleSelect = (value = 'READONLY') => {
 /** Users of the acting tenant, with their role: create, change role or name, delete. */
 export function mount(el: HTMLElement, ctx: ShellContext): void {
   const { ui, api } = ctx;
+  // Reading users needs users:read; changing them users:admin. Without it the page is a directory.
+  const canAdmin = ctx.session.can('users:admin');
   const filters = ui.filterBar({
     fields: [{ id: 'role', label: 'Role', kind: 'select', options: ROLES.map((r) => ({ value: r, label: roleLabel(r) })) }],
     onChange: () => undefined, // the table follows the URL (filterKeys)
@@ -31,21 +33,26 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
     filterKeys: ['role'],
     defaultSort: { field: 'email', direction: 'asc' },
     rowKey: (u) => u.id,
-    onRowClick: (u) => edit(u),
+    onRowClick: (u) => (canAdmin ? edit(u) : show(u)),
     columns: [
       { id: 'email', title: 'Email', sortable: true },
       { id: 'display_name', title: 'Name', sortable: true },
       { id: 'role', title: 'Role', sortable: true, render: (u) => h('span', { class: 'badge' }, roleLabel(u.role)) },
       { id: 'created_at', title: 'Created', sortable: true, value: (u) => formatDateTime(u.created_at) },
       { id: 'last_login_at', title: 'Last sign-in', hidden: true, value: (u) => formatDateTime(u.last_login_at) },
-      { id: 'actions', title: '', align: 'right', render: (u) => h('div', { class: 'row-actions' }, u.id === ctx.session.user.id ? null : button('Delete', () => void remove(u), 'ghost', { 'aria-label': `Delete user ${u.email}` })) },
+      { id: 'actions', title: '', align: 'right', render: (u) => h('div', { class: 'row-actions' }, u.id === ctx.session.user.id || !canAdmin ? null : button('Delete', () => void remove(u), 'ghost', { 'aria-label': `Delete user ${u.email}` })) },
     ],
     source: { kind: 'server', fetch: (q, signal) => api.get<PageOf<UserRow>>('/users', { query: ui.listQuery(q), signal, silent: true }) },
     empty: { title: 'No users match', detail: 'Change the search or the role filter, or create a user.' },
     toolbar: [filters.el],
   });
   const tenantName = ctx.session.tenant ? ` · ${ctx.session.tenant.name}` : '';
-  el.append(pageHeader(`Users${tenantName}`, button('New user', () => create(), 'primary')), table.el);
+  el.append(pageHeader(`Users${tenantName}`, ...(canAdmin ? [button('New user', () => create(), 'primary')] : [])), table.el);
+
+  function show(u: UserRow) {
+    trackOpen(ctx, u.id);
+    ui.sidePanel({ title: u.email, body: ui.codeViewer(u, 'json'), onClose: () => trackOpen(ctx, null), actions: [{ label: 'Close' }] });
+  }
 
   function create() {
     const email = formField('Email', h('input', { class: 'input', name: 'email', type: 'email', required: true, autocomplete: 'off' }));
@@ -116,6 +123,6 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
   }
 
   openFromUrl(ctx, (id) => {
-    void api.get<UserRow>(`/users/${encodeURIComponent(id)}`).then(edit, () => trackOpen(ctx, null));
+    void api.get<UserRow>(`/users/${encodeURIComponent(id)}`).then(canAdmin ? edit : show, () => trackOpen(ctx, null));
   });
 }

@@ -19,21 +19,22 @@ interface Datasource {
  */
 export function mount(el: HTMLElement, ctx: ShellContext): void {
   const { ui, api } = ctx;
+  const canAdmin = ctx.session.can('datasources:admin');
   let plugins: PluginInfo[] = [];
   const pluginName = (id: string) => plugins.find((p) => p.id === id)?.displayName ?? id;
 
-  const newButton = button('New binding', () => edit(null), 'primary', { disabled: true });
+  const newButton = button('New binding', () => edit(null), 'primary', { disabled: true, hidden: !canAdmin });
   const table = ui.table<Datasource>({
     id: 'datasources',
     searchable: true,
     rowKey: (d) => d.id,
     defaultSort: { field: 'name', direction: 'asc' },
-    onRowClick: (d) => edit(d),
+    onRowClick: (d) => (canAdmin ? edit(d) : ui.sidePanel({ title: d.name, body: ui.codeViewer(d, 'json'), actions: [{ label: 'Close' }] })),
     columns: [
       { id: 'name', title: 'Name', sortable: true },
       { id: 'plugin_id', title: 'Plugin', sortable: true, value: (d) => pluginName(d.plugin_id) },
       { id: 'updated_at', title: 'Updated', sortable: true, value: (d) => formatDateTime(d.updated_at ?? d.created_at) },
-      { id: 'actions', title: '', align: 'right', render: (d) => h('div', { class: 'row-actions' }, button('Delete', () => void remove(d), 'ghost', { 'aria-label': `Delete binding ${d.name}` })) },
+      { id: 'actions', title: '', align: 'right', render: (d) => h('div', { class: 'row-actions' }, !canAdmin ? null : button('Delete', () => void remove(d), 'ghost', { 'aria-label': `Delete binding ${d.name}` })) },
     ],
     source: { kind: 'local', rows: [] },
     empty: { title: 'No datasource bindings', detail: 'Without a binding, each plugin uses the embedded default store. Bind a plugin to an external engine (Prometheus, OpenSearch, S3…) here.' },
@@ -130,7 +131,7 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
 
   void load().then((rows) => openFromUrl(ctx, (id) => {
     const d = rows.find((r) => r.id === id);
-    if (d) edit(d);
+    if (d && canAdmin) edit(d);
     else trackOpen(ctx, null);
   }));
 }

@@ -6,7 +6,7 @@ import type { PluginInfo } from './plugin-info.js';
 /** Installed plugins and their enablement for the acting tenant. */
 export function mount(el: HTMLElement, ctx: ShellContext): void {
   const { ui, api } = ctx;
-  const canWrite = ctx.session.can('plugins:admin') || ctx.session.can('settings:write') || ctx.session.isSuperAdmin || ctx.session.user.role === 'TENANT_ADMIN';
+  const canWrite = ctx.session.can('plugins:admin');
 
   const toggle = (p: PluginInfo) => {
     const box = h('input', { type: 'checkbox', role: 'switch', checked: p.enabled, disabled: !canWrite, 'aria-label': `${p.enabled ? 'Disable' : 'Enable'} ${p.displayName} for this tenant` });

@@ -3,7 +3,7 @@
 // /readyz, runs every frontend-shell/test/e2e/*.e2e.mjs scenario in headless Chromium, prints
 // `N passed, N failed`, stops the server and exits non-zero on any failure. It builds nothing:
 // run `npm run build` first.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -38,6 +38,8 @@ async function loadScenarios() {
 
 const scenarios = await loadScenarios();
 mkdirSync(screenshots, { recursive: true });
+// Failure screenshots of an earlier run would read as failures of this one.
+for (const f of readdirSync(screenshots)) if (f.startsWith('FAILED-')) rmSync(path.join(screenshots, f));
 let platform;
 let browser;
 let passed = 0;

@@ -34,3 +34,24 @@ export async function countRows(query: Knex.QueryBuilder): Promise<number> {
   const row = (await query.clone().clearSelect().clearOrder().count({ total: '*' }).first()) as { total?: string | number } | undefined;
   return Number(row?.total ?? 0);
 }
+
+/**
+ * One page of a filtered query and the total, in one round trip (`count(*) over ()`); only a page
+ * past the end costs a second query for the total.
+ */
+export async function fetchPage<T extends Record<string, unknown>>(
+  query: Knex.QueryBuilder,
+  list: ListQuery,
+  order: { column: string; direction: 'asc' | 'desc' },
+  columns: string[] = ['*'],
+): Promise<{ items: T[]; total: number }> {
+  const rows = (await query
+    .clone()
+    .select([...columns, query.client.raw('count(*) over () as __total')])
+    .orderBy(order.column, order.direction)
+    .orderBy('id')
+    .limit(list.page_size)
+    .offset((list.page - 1) * list.page_size)) as (T & { __total: string })[];
+  const total = rows.length > 0 ? Number(rows[0]!.__total) : await countRows(query);
+  return { items: rows.map(({ __total: _, ...row }) => row as unknown as T), total };
+}

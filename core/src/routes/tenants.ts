@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conflict, listQuerySchema, notFound, pageSchema, parseSort, countRows } from '@oneservice/plugin-sdk';
+import { conflict, listQuerySchema, notFound, pageSchema, parseSort, fetchPage } from '@oneservice/plugin-sdk';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const tenantSchema = z.object({ id: z.string().uuid(), slug: z.string(), name: z.string(), status: z.enum(['active', 'suspended']), created_at: z.string(), updated_at: z.string() });
@@ -17,9 +17,8 @@ export function registerTenantRoutes(route: DeclareRoute, { knex, audit, hooks }
       if (!principal.isSuperAdmin) base = base.where('id', principal.tenantId);
       if (query.q) base = base.where((w) => w.whereILike('name', `%${query.q}%`).orWhereILike('slug', `%${query.q}%`));
       const { column, direction } = parseSort(query.sort, 'name');
-      const total = await countRows(base);
-      const rows = await base.orderBy(column, direction).orderBy('id').limit(query.page_size).offset((query.page - 1) * query.page_size);
-      return { items: rows.map(present), total: Number(total), page: query.page, page_size: query.page_size };
+      const { items, total } = await fetchPage(base, query, { column, direction });
+      return { items: items.map(present), total, page: query.page, page_size: query.page_size };
     },
   });
 

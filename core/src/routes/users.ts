@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, conflict, listQuerySchema, notFound, pageSchema, parseSort, countRows } from '@oneservice/plugin-sdk';
+import { ROLES, conflict, listQuerySchema, notFound, pageSchema, parseSort, fetchPage } from '@oneservice/plugin-sdk';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const userSchema = z.object({
@@ -25,9 +25,8 @@ export function registerUserRoutes(route: DeclareRoute, { passwords, audit, auth
       if (query.q) base = base.where((w) => w.whereILike('email', `%${query.q}%`).orWhereILike('display_name', `%${query.q}%`));
       if (query.role) base = base.where('role', query.role);
       const { column, direction } = parseSort(query.sort, 'email');
-      const total = await countRows(base);
-      const rows = await base.select(columns).orderBy(column, direction).orderBy('id').limit(query.page_size).offset((query.page - 1) * query.page_size);
-      return { items: rows.map(present), total: Number(total), page: query.page, page_size: query.page_size };
+      const { items, total } = await fetchPage(base, query, { column, direction }, columns);
+      return { items: items.map(present), total, page: query.page, page_size: query.page_size };
     },
   });
 

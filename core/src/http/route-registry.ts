@@ -93,14 +93,26 @@ export class RouteRegistry {
       const params = parse('params', definition.schema?.params, ctx.params);
       const query = parse('query', definition.schema?.query, ctx.query);
       const body = definition.rawBody ? undefined : parse('body', definition.schema?.body, (ctx.request as { body?: unknown }).body ?? {});
-      const abort = new AbortController();
-      ctx.res.once('close', () => abort.abort());
+      // Made on first use: most handlers never look at the signal, and it is not free.
+      let abort: AbortController | null = null;
+      const signal = () => {
+        if (!abort) {
+          abort = new AbortController();
+          const controller = abort;
+          if (ctx.res.writableFinished || ctx.req.destroyed) controller.abort();
+          else ctx.res.once('close', () => controller.abort());
+        }
+        return abort.signal;
+      };
       let sse: SseStream | null = null;
       const result = await definition.handler({
         params, query, body, principal: principal as Principal, tenantId: tenantId as string,
         db: tenantId ? scopeToTenant(this.options.knex, tenantId) : (undefined as never),
-        requestId: ctx.state.requestId as string, ip: ctx.ip, headers: ctx.headers, stream: ctx.req, signal: abort.signal,
-        sse: () => (sse ??= openSse(ctx, abort.signal)),
+        requestId: ctx.state.requestId as string, ip: ctx.ip, headers: ctx.headers, stream: ctx.req,
+        get signal() {
+          return signal();
+        },
+        sse: () => (sse ??= openSse(ctx, signal())),
       });
       if (sse) return;
       if (isRawReply(result)) {

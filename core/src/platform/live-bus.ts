@@ -28,7 +28,9 @@ export class PostgresLiveBus implements LiveBus {
         this.logger.warn({ err: error }, 'unreadable live notification');
       }
     });
-    client.on('error', (error) => this.logger.error({ err: error }, 'live bus connection failed'));
+    client.on('error', (error: Error) => {
+      if (this.client) this.logger.error({ err: error }, 'live bus connection failed');
+    });
     await client.query(`LISTEN ${CHANNEL}`);
     this.client = client;
   }

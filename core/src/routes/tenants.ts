@@ -64,7 +64,17 @@ export function registerTenantRoutes(route: DeclareRoute, { knex, audit, hooks }
       const row = await knex('tenants').where({ id: params.id }).first();
       if (!row) throw notFound(`tenant ${params.id}`);
       await hooks.tenantDeleted.promise({ tenantId: row.id, slug: row.slug });
-      await knex('tenants').where({ id: params.id }).delete();
+      // Every table carries tenant_id (plugins' included), so the tenant's rows go in one sweep;
+      // plugins tap tenantDeleted only for data outside PostgreSQL (files, engines).
+      await knex.transaction(async (trx) => {
+        const tables = await trx('information_schema.columns')
+          .where({ table_schema: 'public', column_name: 'tenant_id' })
+          .whereNotIn('table_name', ['tenants', 'audit_log'])
+          .whereIn('table_name', trx('information_schema.tables').select('table_name').where({ table_schema: 'public', table_type: 'BASE TABLE' }))
+          .pluck('table_name');
+        for (const table of tables) await trx(table).where('tenant_id', params.id).delete();
+        await trx('tenants').where({ id: params.id }).delete();
+      });
       await audit.record({ tenantId: null, actorId: principal.userId, actorEmail: principal.email, action: 'tenant.delete', resource: 'tenant', resourceId: row.id, outcome: 'success', ip, details: { slug: row.slug } });
     },
   });

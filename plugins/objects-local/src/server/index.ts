@@ -1,4 +1,5 @@
 import { definePlugin } from '@oneservice/plugin-sdk';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalObjectStore } from './local-object-store.js';
 import { migrations } from './migrations/index.js';
@@ -14,6 +15,10 @@ export default definePlugin({
       id: 'local',
       isDefault: true,
       create: ({ tenantId }) => new LocalObjectStore(ctx.db.knex, tenantId, root),
+    });
+    // The kernel deletes the tenant's rows; its files are ours to remove.
+    ctx.hooks.tenantDeleted.tapPromise({ name: 'objects-local', stage: 0 }, async ({ tenantId }) => {
+      await rm(path.join(root, tenantId), { recursive: true, force: true });
     });
   },
 });

@@ -33,7 +33,8 @@ export function createFilterBar(router: Router) {
           debounce = setTimeout(() => commit(true), 300);
         });
       }
-      return h('label', { class: 'filter', for: id }, h('span', { class: 'filter-label' }, f.label), input);
+      // Label beside (not around) the control, so a select's accessible name is its label alone.
+      return h('div', { class: 'filter' }, h('label', { class: 'filter-label', for: id }, f.label), input);
     });
     const el = h('div', { class: 'filter-bar', role: 'search' }, ...controls);
 

@@ -16,7 +16,7 @@ export const tests = [
       assert(rows > 0, 'the permissions table has rows');
       await page.getByText('"email": "ml_engineer@demo-tenant.local"').waitFor();
       // Changing the range re-draws; the picker writes the URL.
-      await page.locator('.page .trp-trigger').click();
+      await page.locator('.topbar .trp-trigger').click();
       await page.getByRole('button', { name: 'Last 6 hours' }).click();
       await page.waitForURL((u) => u.searchParams.get('from') === 'now-6h');
       await page.locator('.stat-value', { hasText: '360' }).waitFor();

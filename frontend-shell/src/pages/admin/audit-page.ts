@@ -16,7 +16,10 @@ interface AuditRow {
 
 const FILTERS = ['actor', 'action', 'resource', 'outcome'];
 
-/** The audit log of the acting tenant, filtered by actor, action, resource, outcome and the global time range. */
+/**
+ * The audit log of the acting tenant, newest first (the API's only order), filtered by actor,
+ * action (a trailing * matches a prefix), resource, outcome and the global time range.
+ */
 let stopTimeRange: (() => void) | null = null;
 
 export function mount(el: HTMLElement, ctx: ShellContext): void {
@@ -24,7 +27,7 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
   const filters = ui.filterBar({
     fields: [
       { id: 'actor', label: 'Actor', kind: 'text', placeholder: 'email' },
-      { id: 'action', label: 'Action', kind: 'text', placeholder: 'e.g. auth.login' },
+      { id: 'action', label: 'Action', kind: 'text', placeholder: 'auth.login or user.*' },
       { id: 'resource', label: 'Resource', kind: 'text', placeholder: 'e.g. user' },
       { id: 'outcome', label: 'Outcome', kind: 'select', options: [{ value: 'success', label: 'Success' }, { value: 'failure', label: 'Failure' }] },
     ],
@@ -33,15 +36,14 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
   const table = ui.table<AuditRow>({
     id: 'audit',
     filterKeys: FILTERS,
-    defaultSort: { field: 'at', direction: 'desc' },
     rowKey: (r) => r.id,
     onRowClick: (r) => show(r),
     columns: [
-      { id: 'at', title: 'Time', sortable: true, value: (r) => formatDateTime(r.at), width: '160px' },
-      { id: 'actor_email', title: 'Actor', sortable: true, value: (r) => r.actor_email ?? 'system' },
-      { id: 'action', title: 'Action', sortable: true, render: (r) => h('code', {}, r.action) },
-      { id: 'resource', title: 'Resource', sortable: true, value: (r) => (r.resource_id ? `${r.resource} ${r.resource_id}` : r.resource) },
-      { id: 'outcome', title: 'Outcome', sortable: true, render: (r) => h('span', { class: `badge ${r.outcome === 'success' ? 'badge-ok' : 'badge-danger'}` }, r.outcome) },
+      { id: 'at', title: 'Time ↓', value: (r) => formatDateTime(r.at), width: '160px' },
+      { id: 'actor_email', title: 'Actor', value: (r) => r.actor_email ?? 'system' },
+      { id: 'action', title: 'Action', render: (r) => h('code', {}, r.action) },
+      { id: 'resource', title: 'Resource', value: (r) => (r.resource_id ? `${r.resource} ${r.resource_id}` : r.resource) },
+      { id: 'outcome', title: 'Outcome', render: (r) => h('span', { class: `badge ${r.outcome === 'success' ? 'badge-ok' : 'badge-danger'}` }, r.outcome) },
       { id: 'ip', title: 'IP', value: (r) => r.ip ?? '—' },
     ],
     source: {

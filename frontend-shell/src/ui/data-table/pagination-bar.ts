@@ -5,7 +5,9 @@ export function paginationBar(state: TableState, total: number, onChange: (next:
   const last = lastPage(total, state.pageSize);
   const first = total === 0 ? 0 : (state.page - 1) * state.pageSize + 1;
   const end = Math.min(total, state.page * state.pageSize);
-  const sizeSelect = h('select', { class: 'input', 'aria-label': 'Rows per page' }, ...PAGE_SIZES.map((s) => h('option', { value: String(s) }, `${s} / page`)));
+  // A table may start with a page size of its own (10 in a small card): offer it too.
+  const sizes = [...new Set([state.pageSize, ...PAGE_SIZES])].sort((a, b) => a - b);
+  const sizeSelect = h('select', { class: 'input', 'aria-label': 'Rows per page' }, ...sizes.map((s) => h('option', { value: String(s) }, `${s} / page`)));
   sizeSelect.value = String(state.pageSize);
   sizeSelect.addEventListener('change', () => onChange(setPageSize(state, Number(sizeSelect.value))));
   const nav = (label: string, page: number, disabled: boolean, text: string) =>

@@ -104,7 +104,9 @@ function renderOverview(el: HTMLElement, ctx: ShellContext): void {
   const logCard = ui.card({ title: 'Page events', span: 6, body: log.el });
 
   el.append(
-    h('div', { class: 'page-header' }, h('h1', {}, 'Hello'), ui.timeRangePicker()),
+    // The shell's top bar already shows the time-range picker; ui.timeRangePicker() is for pages
+    // that want a second one inside a card.
+    h('div', { class: 'page-header' }, h('h1', {}, 'Hello')),
     ui.grid(stats, chartCard, tableCard, meCard, logCard),
   );
 

@@ -83,6 +83,18 @@ describe('plugin lifecycle', () => {
     expect(lifecycleEvents.slice(-2)).toEqual(['child:stop', 'base:stop']);
   });
 
+  it('lets in-flight requests finish before stopping', async () => {
+    const k = await startTestKernel({ plugins: ['lifecycle-base'], pluginDirs: [fixtures] });
+    const token = await k.login('a', 'READONLY');
+    const inFlight = k.request('GET', '/api/v1/widgets/slow', { token });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await k.stop();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ done: true });
+    expect(lifecycleEvents.at(-1)).toBe('base:stop');
+  });
+
   it('cuts off a setup that exceeds the timeout (boot policy continue: the platform starts without it)', async () => {
     const k = await startTestKernel({ plugins: ['lifecycle-slow', 'lifecycle-base'], pluginDirs: [fixtures], env: { PLUGIN_TIMEOUT_MS: '200' } });
     try {

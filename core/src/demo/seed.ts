@@ -9,6 +9,9 @@ export const DEMO_TENANTS = [
 ];
 export const SUPER_ADMIN_EMAIL = 'admin@oneservice.local';
 
+/** TENANT_ADMIN → Tenant Admin */
+const roleTitle = (role: Role) => role.toLowerCase().split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+
 export const demoEmail = (role: Role, slug: string) => `${role.toLowerCase()}@${slug}.local`;
 
 /** Creates a tenant with one user per role (all with the same password). */
@@ -17,7 +20,7 @@ export async function createTenantWithRoleUsers(kernel: Kernel, slug: string, na
   const [tenant] = await knex('tenants').insert({ slug, name }).returning(['id', 'slug']);
   const hash = await passwords.hash(password);
   const rows = await knex('users')
-    .insert(ROLES.map((role) => ({ tenant_id: tenant.id, email: demoEmail(role, slug), display_name: `${role.replace('_', ' ').toLowerCase()} (${slug})`, role, password_hash: hash })))
+    .insert(ROLES.map((role) => ({ tenant_id: tenant.id, email: demoEmail(role, slug), display_name: `${roleTitle(role)} (${name})`, role, password_hash: hash })))
     .returning(['id', 'role']);
   await kernel.services.hooks.tenantCreated.promise({ tenantId: tenant.id, slug });
   return { id: tenant.id, slug, users: Object.fromEntries(rows.map((row) => [row.role, row.id])) as Record<Role, string> };

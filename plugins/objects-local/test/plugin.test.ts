@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pluginManifestSchema, type PluginContext, type PortName, type PortProvider } from '@oneservice/plugin-sdk';
+import { createKernelHooks, pluginManifestSchema, type PluginContext, type PortName, type PortProvider } from '@oneservice/plugin-sdk';
 import plugin from '../src/server/index.js';
 import { LocalObjectStore } from '../src/server/local-object-store.js';
 
@@ -19,6 +19,7 @@ describe('objects-local plugin', () => {
     const ctx = {
       db: { knex: {} },
       config: { dataDir: '/tmp/oneservice-test', publicUrl: 'http://localhost', env: {} },
+      hooks: createKernelHooks(),
       provide: (port: PortName, provider: PortProvider<PortName>) => provided.push({ port, provider }),
     } as unknown as PluginContext;
     await plugin.setup(ctx);

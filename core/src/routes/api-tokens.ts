@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProblemError, TOKEN_SCOPES, notFound, type Principal } from '@oneservice/plugin-sdk';
+import { ProblemError, TOKEN_SCOPES, fetchPage, listQuerySchema, notFound, pageSchema, parseSort, type Principal } from '@oneservice/plugin-sdk';
 import { API_TOKEN_PREFIX } from '../auth/authenticator.js';
 import { newOpaqueToken } from '../auth/opaque-token.js';
 import type { DeclareRoute, KernelServices } from './services.js';
@@ -50,11 +50,16 @@ export function registerApiTokenRoutes(route: DeclareRoute, { audit }: KernelSer
   route({
     method: 'GET', path: '/auth/api-tokens', permission: 'tokens:own', tags: ['auth'],
     summary: 'List API tokens (your own; a tenant admin may list everyone’s with all=true)',
-    schema: { query: z.object({ all: z.enum(['true', 'false']).default('false') }), response: z.object({ items: z.array(apiTokenSchema) }) },
+    schema: {
+      query: listQuerySchema(['created_at', 'name', 'expires_at', 'last_used_at']).extend({ all: z.enum(['true', 'false']).default('false') }),
+      response: pageSchema(apiTokenSchema),
+    },
     async handler({ query, principal, db }) {
-      let rows = db.table('api_tokens').orderBy('created_at', 'desc');
-      if (query.all !== 'true' || !principal.permissions.has('tokens:admin')) rows = rows.where('user_id', principal.userId);
-      return { items: (await rows).map(present) };
+      let base = db.table('api_tokens');
+      if (query.all !== 'true' || !principal.permissions.has('tokens:admin')) base = base.where('user_id', principal.userId);
+      if (query.q) base = base.where((w) => w.whereILike('name', `%${query.q}%`).orWhereILike('prefix', `${query.q}%`));
+      const { items, total } = await fetchPage(base, query, parseSort(query.sort, '-created_at'));
+      return { items: items.map(present), total, page: query.page, page_size: query.page_size };
     },
   });
 

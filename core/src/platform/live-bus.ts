@@ -12,11 +12,17 @@ const MAX_PAYLOAD = 7000;
  */
 export class PostgresLiveBus implements LiveBus {
   private client: pg.Client | null = null;
+  private stopped = false;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   constructor(private readonly url: string, private readonly logger: Logger) {}
 
   async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     await client.connect();
     client.on('notification', (message) => {
@@ -29,13 +35,31 @@ export class PostgresLiveBus implements LiveBus {
       }
     });
     client.on('error', (error: Error) => {
-      if (this.client) this.logger.error({ err: error }, 'live bus connection failed');
+      if (!this.stopped) this.logger.error({ err: error }, 'live bus connection failed');
+    });
+    // A lost connection (database restart, network) is re-established with backoff, so live views
+    // resume; notifications sent while it was down are missed, and SSE clients re-read on reconnect.
+    client.on('end', () => {
+      if (this.client === client) this.client = null;
+      if (!this.stopped) void this.reconnect(500);
     });
     await client.query(`LISTEN ${CHANNEL}`);
     this.client = client;
   }
 
+  private async reconnect(delayMs: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    if (this.stopped) return;
+    try {
+      await this.connect();
+      this.logger.info('live bus reconnected');
+    } catch {
+      void this.reconnect(Math.min(delayMs * 2, 10_000));
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);

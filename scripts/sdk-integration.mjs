@@ -88,8 +88,13 @@ class PlatformControl {
     this.pgPort = null;
   }
 
+  running() {
+    // A child killed by a signal has exitCode null and signalCode set.
+    return Boolean(this.current && this.current.child.exitCode === null && this.current.child.signalCode === null);
+  }
+
   async start() {
-    if (this.current && this.current.child.exitCode === null) return;
+    if (this.running()) return;
     this.pgPort ??= await freePort();
     const started = Date.now();
     this.current = await startPlatform({
@@ -112,7 +117,7 @@ class PlatformControl {
   }
 
   async close() {
-    if (this.current && this.current.child.exitCode === null) await this.current.stop({ keepData: true });
+    if (this.running()) await this.current.stop({ keepData: true });
     if (this.dataDir) await stopOrphanPostgres(this.dataDir);
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }

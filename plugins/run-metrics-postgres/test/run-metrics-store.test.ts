@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@oneservice/plugin-sdk/te
 import { randomUUID } from 'node:crypto';
 import { runMetricPoints } from '../src/server/migrations/001-run-metric-points.js';
 import { runMetricTiles } from '../src/server/migrations/002-run-metric-tiles.js';
+import { finerTimeTiles } from '../src/server/migrations/003-finer-time-tiles.js';
 import { PostgresRunMetrics } from '../src/server/postgres-run-metrics.js';
 
 let database: TestDatabase;
@@ -13,6 +14,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await runMetricPoints.up(database.knex);
   await runMetricTiles.up(database.knex);
+  await finerTimeTiles.up(database.knex);
 });
 afterAll(async () => {
   await database.drop();
@@ -112,5 +114,40 @@ describe('tenant isolation', () => {
     await store(tenantA).deleteRun(runId);
     expect(await store(tenantA).summaries([runId])).toEqual([]);
     expect((await store(tenantA).series({ runId, name: 'loss', by: 'step', points: 10 })).buckets).toEqual([]);
+  });
+});
+
+describe('time tiles', () => {
+  const TILE_COLUMNS = 'width, bucket, min, max, sum, value_count, count, last, last_x, last_ts';
+  // A sum folded in another order differs in its last bits; everything else must match exactly.
+  const tilesOf = async (runId: string, widths: number[]) =>
+    (await database.knex.raw(`SELECT ${TILE_COLUMNS} FROM run_metric_tiles WHERE run_id = ? AND axis = 't' AND width = ANY(?::bigint[]) ORDER BY width, bucket`, [runId, widths])).rows
+      .map((row: { sum: number }) => ({ ...row, sum: Number(row.sum.toPrecision(12)) }));
+
+  it('migration 003 back-fills the 10 s and 5 min tiles exactly as the write path makes them', async () => {
+    const runId = randomUUID();
+    // Two batches, 12 minutes of points every 700 ms, a NaN and a late point, so folding across batches counts.
+    const points = Array.from({ length: 1030 }, (_, i) => ({ runId, name: 'loss', value: i === 77 ? Number.NaN : Math.sin(i), step: i, ts: T0 + i * 700 }));
+    await store(tenantA).write(points.slice(0, 600));
+    await store(tenantA).write([...points.slice(600), { runId, name: 'loss', value: 42, step: 5, ts: T0 + 5 * 700 + 1 }]);
+    const written = await tilesOf(runId, [10_000, 300_000]);
+    expect(written.length).toBeGreaterThan(70);
+
+    await database.knex.raw(`DELETE FROM run_metric_tiles WHERE run_id = ? AND axis = 't' AND width IN (10000, 300000)`, [runId]);
+    await finerTimeTiles.up(database.knex);
+    expect(await tilesOf(runId, [10_000, 300_000])).toEqual(written);
+  });
+
+  it('a time series read over many tiles agrees with the raw points', async () => {
+    const runId = randomUUID();
+    const points = Array.from({ length: 20_000 }, (_, i) => ({ runId, name: 'loss', value: i === 12_345 ? 1e6 : Math.cos(i / 100), step: i, ts: T0 + i * 50 }));
+    await store(tenantA).write(points);
+    const series = await store(tenantA).series({ runId, name: 'loss', by: 'time', points: 100 });
+    expect(series.exact).toBe(false);
+    expect(series.buckets.length).toBeLessThanOrEqual(100);
+    expect(series.buckets.reduce((n, b) => n + b.count, 0)).toBe(points.length);
+    expect(Math.max(...series.buckets.map((b) => b.max))).toBe(1e6);
+    const last = series.buckets.at(-1)!;
+    expect(last.last).toBe(points.at(-1)!.value);
   });
 });

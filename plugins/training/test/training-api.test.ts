@@ -18,8 +18,10 @@ const batch = (clientRunId: string, extra: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   // Plugins read ctx.config.env, which the kernel takes from process.env (not from the harness env).
   process.env.INGEST_MAX_ITEMS = '1000';
-  k = await startTestKernel({ plugins: PLUGINS, env: { INGEST_MAX_ITEMS: '1000' } });
+  process.env.ARTIFACT_MAX_BYTES = '1024';
+  k = await startTestKernel({ plugins: PLUGINS, env: { INGEST_MAX_ITEMS: '1000', ARTIFACT_MAX_BYTES: '1024' } });
   delete process.env.INGEST_MAX_ITEMS;
+  delete process.env.ARTIFACT_MAX_BYTES;
   ingestA = await k.apiToken('a', 'ML_ENGINEER', ['ingest', 'read']);
   ingestB = await k.apiToken('b', 'ML_ENGINEER', ['ingest', 'read']);
   engineerA = await k.login('a', 'ML_ENGINEER');
@@ -165,6 +167,29 @@ describe('runs', () => {
 });
 
 describe('artifacts and model graph', () => {
+  it('takes an upload by POST with an ingest token and by PUT with a write token, and refuses one over ARTIFACT_MAX_BYTES', async () => {
+    const runId = (await ingest(ingestA, batch('artifact-scopes'))).body.run_id as string;
+    const writeOnly = await k.apiToken('a', 'ML_ENGINEER', ['write', 'read']);
+    const ingestOnly = await k.apiToken('a', 'ML_ENGINEER', ['ingest']);
+    const at = `/api/v1/runs/${runId}/artifacts?path=notes.txt`;
+    const octet = { 'content-type': 'application/octet-stream' };
+    expect((await k.request('POST', at, { token: ingestOnly, rawBody: Buffer.from('one'), headers: octet })).status).toBe(201);
+    const wrongScope = await k.request('POST', at, { token: writeOnly, rawBody: Buffer.from('x'), headers: octet });
+    expect(wrongScope.status).toBe(403);
+    expect(wrongScope.body.detail).toContain('ingest');
+    expect((await k.request('PUT', at, { token: ingestOnly, rawBody: Buffer.from('x'), headers: octet })).status).toBe(403);
+    const put = await k.request('PUT', at, { token: writeOnly, rawBody: Buffer.from('two'), headers: octet });
+    expect(put.status).toBe(201);
+    expect(put.body).toMatchObject({ path: 'notes.txt', size: 3 });
+
+    const tooBig = await k.request('PUT', at, { token: writeOnly, rawBody: Buffer.alloc(1025), headers: octet });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toMatchObject({ limit: 1024, limit_name: 'ARTIFACT_MAX_BYTES' });
+    const kept = (await k.request('GET', `/api/v1/runs/${runId}/artifacts`, { token: engineerA })).body.items;
+    expect(kept).toHaveLength(1);
+    expect((await k.request('GET', `/api/v1/runs/${runId}/artifacts/${kept[0].id}/download`, { token: engineerA })).text).toBe('two');
+  });
+
   it('uploads, lists, downloads with sha256, finds the model; delete is audited', async () => {
     const created = await ingest(ingestA, batch('artifacts'));
     const runId = created.body.run_id as string;

@@ -1,10 +1,11 @@
 import { definePlugin } from '@oneservice/plugin-sdk';
 import { runMetricPoints } from './migrations/001-run-metric-points.js';
 import { runMetricTiles } from './migrations/002-run-metric-tiles.js';
+import { finerTimeTiles } from './migrations/003-finer-time-tiles.js';
 import { PostgresRunMetrics } from './postgres-run-metrics.js';
 
 export default definePlugin({
-  migrations: { '001-run-metric-points': runMetricPoints, '002-run-metric-tiles': runMetricTiles },
+  migrations: { '001-run-metric-points': runMetricPoints, '002-run-metric-tiles': runMetricTiles, '003-finer-time-tiles': finerTimeTiles },
   setup(ctx) {
     ctx.provide('run-metrics', {
       id: 'postgres',
@@ -15,4 +16,4 @@ export default definePlugin({
 });
 
 export { PostgresRunMetrics } from './postgres-run-metrics.js';
-export { runMetricPoints, runMetricTiles };
+export { finerTimeTiles, runMetricPoints, runMetricTiles };

@@ -1,7 +1,8 @@
-import { notFound, rawReply, type PluginContext } from '@oneservice/plugin-sdk';
+import { notFound, rawReply, type PluginContext, type RouteRequest } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams } from '../api-shapes.js';
-import { ARTIFACT_TYPES, artifactKey, getArtifact, listArtifacts, MODEL_EXTENSIONS, newestModel, recordArtifact, type ArtifactRow } from '../artifact-store.js';
+import { ARTIFACT_TYPES, artifactKey, getArtifact, listArtifacts, MODEL_EXTENSIONS, newestModel, recordArtifact, type ArtifactRow, type ArtifactType } from '../artifact-store.js';
+import { DEFAULT_ARTIFACT_MAX_BYTES, limitedBody } from '../upload-limit.js';
 import { getRun } from '../run-store.js';
 
 const artifactSchema = z.object({
@@ -27,26 +28,32 @@ const downloadUrl = (runId: string, artifactId: string) => `/api/v1/runs/${runId
 
 export function registerArtifactRoutes(ctx: PluginContext): void {
   const tags = ['training'];
-  // One permission per route: uploads come from training scripts, so runs:ingest with the `ingest`
-  // token scope (ML_ENGINEER, DATA_SCIENTIST). A write-only token cannot upload; the SDK's token has ingest.
-  ctx.route({
-    method: 'POST', path: '/runs/:id/artifacts', permission: 'runs:ingest', scope: 'ingest', status: 201, rawBody: true, tags,
-    summary: 'Upload an artifact (streamed; sha256 and size recorded)',
+  const maxBytes = Number(ctx.config.env.ARTIFACT_MAX_BYTES ?? DEFAULT_ARTIFACT_MAX_BYTES) || DEFAULT_ARTIFACT_MAX_BYTES;
+  const upload = {
+    path: '/runs/:id/artifacts', status: 201, rawBody: true, tags,
     schema: {
       params: idParams,
       query: z.object({ path: artifactPath, type: z.enum(ARTIFACT_TYPES).default('other') }),
       response: artifactSchema,
     },
-    handler: async ({ db, params, query, stream, headers }) => {
+    handler: async ({ db, params, query, stream, headers }: RouteRequest<z.infer<typeof idParams>, { path: string; type: ArtifactType }, unknown>) => {
       const run = await getRun(db, params.id);
+      const body = limitedBody(stream, typeof headers['content-length'] === 'string' ? headers['content-length'] : undefined, maxBytes);
       const objects = await ctx.port('objects', db.tenantId);
       const key = artifactKey(run.id, query.path);
       const declared = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
       const contentType = declared && declared !== 'application/octet-stream' ? declared : contentTypeOf(query.path);
-      const info = await objects.put(key, stream, { contentType });
+      // A put is all or nothing (the objects port writes aside and renames; S3 likewise), so a cut-off
+      // upload leaves an earlier file of the same path, and its row, as they were.
+      const info = await objects.put(key, body, { contentType });
       return artifactView(await recordArtifact(db, { run_id: run.id, path: query.path, type: query.type, size: info.size, sha256: info.sha256, storage_key: key }));
     },
-  });
+  } as const;
+  // The kernel gives a route one permission and one token scope, and the protocol lets both an `ingest`
+  // token (training scripts) and a `write` token (people, tools) upload. So the upload is declared twice
+  // on one path: POST for runs:ingest + `ingest`, PUT (the same idempotent put-at-path) for runs:write + `write`.
+  ctx.route({ ...upload, method: 'POST', permission: 'runs:ingest', scope: 'ingest', summary: 'Upload an artifact from a training script (ingest token; streamed; sha256 and size recorded)' });
+  ctx.route({ ...upload, method: 'PUT', permission: 'runs:write', scope: 'write', summary: 'Upload or replace an artifact (write token or session; streamed; sha256 and size recorded)' });
   ctx.route({
     method: 'GET', path: '/runs/:id/artifacts', permission: 'runs:read', tags, summary: "A run's artifacts",
     schema: { params: idParams, response: z.object({ items: z.array(artifactSchema) }) },

@@ -25,7 +25,7 @@ if (!existsSync(path.join(root, 'frontend-shell/dist/index.html'))) {
   process.exit(2);
 }
 
-const platform = process.env.ONESERVICE_URL ? { baseUrl: process.env.ONESERVICE_URL, stop: async () => undefined } : await startPlatform(root);
+const platform = process.env.ONESERVICE_URL ? { baseUrl: process.env.ONESERVICE_URL, stop: async () => undefined } : await startPlatform();
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 try {
   const login = await fetch(`${platform.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: USER, password: 'oneservice-demo' }) });

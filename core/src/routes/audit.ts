@@ -10,7 +10,7 @@ const entrySchema = z.object({
 export function registerAuditRoutes(route: DeclareRoute, _services: KernelServices): void {
   route({
     method: 'GET', path: '/audit', permission: 'audit:read', tags: ['audit'],
-    summary: 'The tenant’s audit log, newest first',
+    summary: 'The tenant’s audit log (newest first unless sort=at)',
     schema: {
       query: z.object({
         actor: z.string().max(320).optional().describe('actor email (substring) or id'),
@@ -19,6 +19,7 @@ export function registerAuditRoutes(route: DeclareRoute, _services: KernelServic
         outcome: z.enum(['success', 'failure']).optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
+        sort: z.enum(['at', '-at']).default('-at'),
         page: z.coerce.number().int().min(1).default(1),
         page_size: z.coerce.number().int().min(1).max(200).default(50),
       }),
@@ -33,7 +34,8 @@ export function registerAuditRoutes(route: DeclareRoute, _services: KernelServic
       if (query.from) base = base.where('at', '>=', new Date(query.from));
       if (query.to) base = base.where('at', '<', new Date(query.to));
       const total = await countRows(base);
-      const rows = await base.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.page_size).offset((query.page - 1) * query.page_size);
+      const direction = query.sort === 'at' ? 'asc' : 'desc';
+      const rows = await base.orderBy('at', direction).orderBy('id', direction).limit(query.page_size).offset((query.page - 1) * query.page_size);
       return {
         items: rows.map((row: Record<string, any>) => ({
           id: String(row.id), at: new Date(row.at).toISOString(), actor_id: row.actor_id, actor_email: row.actor_email, action: row.action,

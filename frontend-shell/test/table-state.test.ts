@@ -29,6 +29,17 @@ describe('data table state', () => {
     expect(s.sort).toEqual({ field: 'role', direction: 'asc' });
   });
 
+  it('with a default sort never goes unsorted: the default column flips, others return to it', () => {
+    const newestFirst = { field: 'at', direction: 'desc' } as const;
+    let s: TableState = { ...initialTableState(), sort: newestFirst };
+    s = toggleSort(s, 'at', newestFirst);
+    expect(s.sort).toEqual({ field: 'at', direction: 'asc' });
+    s = toggleSort(s, 'at', newestFirst);
+    expect(s.sort).toEqual(newestFirst);
+    s = toggleSort(toggleSort(toggleSort(s, 'actor', newestFirst), 'actor', newestFirst), 'actor', newestFirst);
+    expect(s.sort).toEqual(newestFirst);
+  });
+
   it('maps to the API list query exactly', () => {
     let s = initialTableState(25);
     s = setFilters(setSearch(toggleSort(toggleSort(s, 'at'), 'at'), 'bob'), { action: 'login', actor: '' });

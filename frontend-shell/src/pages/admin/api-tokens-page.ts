@@ -1,9 +1,10 @@
-import type { ShellContext } from '@oneservice/plugin-sdk/ui';
+import type { PageOf, ShellContext } from '@oneservice/plugin-sdk/ui';
 import { button, formatDateTime, h } from '../../ui/dom.js';
 import { formField, pageHeader, showFieldErrors } from '../page-parts.js';
 
 interface ApiToken {
   id: string;
+  user_id: string;
   name: string;
   scopes: string[];
   prefix: string;
@@ -26,23 +27,30 @@ function status(t: ApiToken): HTMLElement {
   return h('span', { class: 'badge badge-ok' }, 'Active');
 }
 
-/** The user's own API tokens: create (the secret is shown exactly once) and revoke. */
+/**
+ * The user's own API tokens (a tenant admin may list everyone's): create (the secret is shown
+ * exactly once) and revoke. Sorting, search and paging are the server's, like every kernel list.
+ */
 export function mount(el: HTMLElement, ctx: ShellContext): void {
   const { ui, api } = ctx;
-  const load = async () => {
-    // The list may come paginated or not; both shapes carry `items`.
-    const body = await api.get<{ items: ApiToken[] }>('/auth/api-tokens', { query: { page_size: 200 }, silent: true });
-    return body.items;
-  };
+  const canSeeAll = ctx.session.can('tokens:admin');
+  // "Whose tokens" is a filter like any other, so the admin's view of everyone's tokens is a link.
+  const filters = canSeeAll
+    ? ui.filterBar({
+        fields: [{ id: 'all', label: 'Owner', kind: 'select', options: [{ value: 'true', label: 'Everyone in the tenant' }] }],
+        onChange: () => undefined, // the table follows the URL (filterKeys)
+      })
+    : null;
   const table = ui.table<ApiToken>({
     id: 'api-tokens',
-    urlState: true,
+    searchable: true,
+    filterKeys: canSeeAll ? ['all'] : [],
     rowKey: (t) => t.id,
     defaultSort: { field: 'created_at', direction: 'desc' },
-    pageSize: 50,
     columns: [
       { id: 'name', title: 'Name', sortable: true },
       { id: 'prefix', title: 'Prefix', render: (t) => h('code', {}, `${t.prefix}…`) },
+      { id: 'owner', title: 'Owner', hidden: !canSeeAll, value: (t) => (t.user_id === ctx.session.user.id ? 'You' : t.user_id) },
       { id: 'scopes', title: 'Scopes', value: (t) => t.scopes.join(', ') },
       { id: 'status', title: 'Status', value: (t) => (t.revoked_at ? 'revoked' : 'active'), render: status },
       { id: 'created_at', title: 'Created', sortable: true, value: (t) => t.created_at, render: (t) => formatDateTime(t.created_at) },
@@ -50,23 +58,16 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
       { id: 'expires_at', title: 'Expires', sortable: true, value: (t) => t.expires_at ?? '', render: (t) => (t.expires_at ? formatDateTime(t.expires_at) : 'Never') },
       { id: 'actions', title: '', align: 'right', render: (t) => h('div', { class: 'row-actions' }, t.revoked_at ? null : button('Revoke', () => void revoke(t), 'ghost', { 'aria-label': `Revoke token ${t.name}` })) },
     ],
-    source: { kind: 'local', rows: [] },
+    source: { kind: 'server', fetch: (q, signal) => api.get<PageOf<ApiToken>>('/auth/api-tokens', { query: ui.listQuery(q), signal, silent: true }) },
     empty: { title: 'No API tokens', detail: 'Create a token for the SDK, the agent or scripts that call the API.' },
+    toolbar: filters ? [filters.el] : [],
   });
   el.append(
     pageHeader('API tokens', button('New token', () => create(), 'primary')),
     h('p', { class: 'muted' }, 'A token acts as you, limited to its scopes and to what your role allows. Tokens are stored only as hashes: copy the secret when it is shown.'),
     table.el,
   );
-
-  const refresh = async () => {
-    try {
-      table.setRows(await load());
-    } catch (e) {
-      el.querySelector('.table-frame')?.replaceChildren(ui.error({ title: 'Could not load your API tokens', detail: (e as Error).message, action: { label: 'Retry', onClick: () => void refresh() } }));
-    }
-  };
-  void refresh();
+  const refresh = () => table.reload();
 
   function create() {
     const name = formField('Name', h('input', { class: 'input', name: 'name', required: true, placeholder: 'e.g. training-cluster-a' }));

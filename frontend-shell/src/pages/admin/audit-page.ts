@@ -17,8 +17,9 @@ interface AuditRow {
 const FILTERS = ['actor', 'action', 'resource', 'outcome'];
 
 /**
- * The audit log of the acting tenant, newest first (the API's only order), filtered by actor,
- * action (a trailing * matches a prefix), resource, outcome and the global time range.
+ * The audit log of the acting tenant, newest first unless the user flips the time column (the API
+ * sorts by time only: `sort=at|-at`), filtered by actor, action (a trailing * matches a prefix),
+ * resource, outcome and the global time range.
  */
 let stopTimeRange: (() => void) | null = null;
 
@@ -37,9 +38,10 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
     id: 'audit',
     filterKeys: FILTERS,
     rowKey: (r) => r.id,
+    defaultSort: { field: 'at', direction: 'desc' },
     onRowClick: (r) => show(r),
     columns: [
-      { id: 'at', title: 'Time ↓', value: (r) => formatDateTime(r.at), width: '160px' },
+      { id: 'at', title: 'Time', sortable: true, value: (r) => formatDateTime(r.at), width: '160px' },
       { id: 'actor_email', title: 'Actor', value: (r) => r.actor_email ?? 'system' },
       { id: 'action', title: 'Action', render: (r) => h('code', {}, r.action) },
       { id: 'resource', title: 'Resource', value: (r) => (r.resource_id ? `${r.resource} ${r.resource_id}` : r.resource) },

@@ -149,7 +149,7 @@ export function createDataTable(router: Router) {
       const sorted = state.sort?.field === col.id ? state.sort.direction : null;
       const th = h('th', { scope: 'col', style: col.width ? `width:${col.width}` : undefined, class: `align-${col.align ?? 'left'}`, 'aria-sort': sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : col.sortable ? 'none' : undefined });
       if (!col.sortable) th.textContent = col.title;
-      else th.appendChild(h('button', { type: 'button', class: 'th-sort', onclick: () => update(toggleSort(state, col.id)) }, col.title, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕')));
+      else th.appendChild(h('button', { type: 'button', class: 'th-sort', onclick: () => update(toggleSort(state, col.id, defaults.sort)) }, col.title, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕')));
       return th;
     }
 

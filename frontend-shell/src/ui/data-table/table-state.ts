@@ -33,12 +33,18 @@ export function formatSort(sort: TableSort | null): string | null {
   return sort ? `${sort.direction === 'desc' ? '-' : ''}${sort.field}` : null;
 }
 
-/** Clicking a header cycles ascending → descending → unsorted, and always returns to page 1. */
-export function toggleSort(state: TableState, field: string): TableState {
+/**
+ * Clicking a header cycles ascending → descending → unsorted, and always returns to page 1.
+ * A table with a default sort has no "unsorted" (an absent sort means the default, in the URL and
+ * on the server): the third click goes back to the default, and the default's own column just
+ * flips between its two directions.
+ */
+export function toggleSort(state: TableState, field: string, fallback: TableSort | null = null): TableState {
   let sort: TableSort | null;
   if (!state.sort || state.sort.field !== field) sort = { field, direction: 'asc' };
   else if (state.sort.direction === 'asc') sort = { field, direction: 'desc' };
   else sort = null;
+  if (!sort && fallback) sort = fallback.field === field ? { field, direction: 'asc' } : fallback;
   return { ...state, sort, page: 1 };
 }
 

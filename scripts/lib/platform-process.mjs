@@ -21,7 +21,7 @@ export function freePort() {
 }
 
 /**
- * @param {{ demo?: boolean, env?: Record<string,string>, dataDir?: string, port?: number, pgPort?: number, readyTimeoutMs?: number }} options
+ * @param {{ nodeArgs?: string[], demo?: boolean, env?: Record<string,string>, dataDir?: string, port?: number, pgPort?: number, readyTimeoutMs?: number }} options
  */
 export async function startPlatform(options = {}) {
   const port = options.port ?? (await freePort());
@@ -38,7 +38,7 @@ export async function startPlatform(options = {}) {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['core/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'core/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

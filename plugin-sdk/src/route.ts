@@ -70,8 +70,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
   path: string;
   /** Required permission, or `public` (no credential) / `authenticated` (any signed-in caller). */
   permission: string | 'public' | 'authenticated';
-  /** API-token scope needed; by default `read` for GET and `write` otherwise. */
-  scope?: TokenScope;
+  /** API-token scope needed (any one of a list); by default `read` for GET and `write` otherwise. */
+  scope?: TokenScope | readonly TokenScope[];
   /** `required` (default): the request must act in a tenant. `optional`: platform-level routes. */
   tenant?: 'required' | 'optional';
   summary: string;

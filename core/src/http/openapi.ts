@@ -55,6 +55,7 @@ export function buildOpenApiDocument(routes: RegisteredRoute[], version: string,
       parameters: [...parameters(definition.schema?.params, 'path'), ...parameters(definition.schema?.query, 'query')],
       responses,
       'x-permission': definition.permission,
+      'x-token-scopes': [definition.scope ?? (definition.method === 'GET' ? 'read' : 'write')].flat(),
       'x-owner': owner,
     };
     if (definition.permission === 'public') operation.security = [];

@@ -76,10 +76,11 @@ export class RouteRegistry {
   }
 
   private handlerFor({ owner, definition }: RegisteredRoute): Middleware {
-    const scope: TokenScope = definition.scope ?? (definition.method === 'GET' ? 'read' : 'write');
+    const declared = definition.scope ?? (definition.method === 'GET' ? 'read' : 'write');
+    const scopes: readonly TokenScope[] = typeof declared === 'string' ? [declared] : declared;
     return async (ctx: Context) => {
       const principal = definition.permission === 'public' ? null : await this.options.authenticator.authenticate(ctx.get('authorization') || undefined, ctx.get(TENANT_HEADER) || undefined);
-      if (principal) authorize(principal, definition.permission, scope);
+      if (principal) authorize(principal, definition.permission, scopes);
       const tenantId = principal?.tenantId ?? null;
       if (definition.tenant !== 'optional' && definition.permission !== 'public' && !tenantId) {
         throw new ProblemError(400, 'Bad Request', 'this route acts in a tenant: as a platform super-admin, name one with the X-OneService-Tenant header');
@@ -146,13 +147,13 @@ function parse<T>(where: 'body' | 'query' | 'params', schema: ZodType<T> | undef
   return result.data;
 }
 
-/** RBAC: the role must hold the permission; an API token must also carry the route's scope. */
-export function authorize(principal: Principal, permission: string, scope: TokenScope): void {
+/** RBAC: the role must hold the permission; an API token must also carry (one of) the route's scopes. */
+export function authorize(principal: Principal, permission: string, scopes: readonly TokenScope[]): void {
   if (permission !== 'authenticated' && !principal.permissions.has(permission)) {
     throw new ProblemError(403, 'Forbidden', `your role does not have the ${permission} permission`);
   }
-  if (principal.tokenScopes && !principal.tokenScopes.has(scope)) {
-    throw new ProblemError(403, 'Forbidden', `this API token lacks the ${scope} scope`);
+  if (principal.tokenScopes && !scopes.some((scope) => principal.tokenScopes!.has(scope))) {
+    throw new ProblemError(403, 'Forbidden', `this API token lacks the ${scopes.join(' or ')} scope`);
   }
 }
 

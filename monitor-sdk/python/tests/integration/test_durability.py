@@ -59,12 +59,7 @@ def test_backend_down_30s_mid_run_then_every_point_is_stored_exactly_once(tmp_pa
     stored = collections.Counter(api.exact_steps(run.server_run_id, "loss", total - 1))
     assert set(stored) == set(range(total)), "points lost across the outage"
     twice = sorted(s for s, n in stored.items() if n > 1)
-    if twice:
-        # Known, and not the SDK's doing: on SIGTERM the embedded PostgreSQL is stopped before in-flight
-        # requests drain, so a batch whose points committed can lose its claim's COMMIT (500), and the
-        # resend stores its points again. Reported to the kernel's owner; once fixed this branch never runs.
-        pytest.xfail("%d points stored twice (steps %s…): PostgreSQL stopped under an in-flight batch at SIGTERM"
-                     % (len(twice), twice[:5]))
+    assert not twice, "%d points stored twice across the outage (steps %s…)" % (len(twice), twice[:5])
     assert api.metric_count(run.server_run_id, "loss") == total
 
 

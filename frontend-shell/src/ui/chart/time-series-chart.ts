@@ -9,8 +9,11 @@ import { loadEcharts } from './echarts-loader.js';
 type EChart = ReturnType<Awaited<ReturnType<typeof loadEcharts>>['echarts']['init']>;
 
 /**
- * A time-series card body: hover tooltip, legend toggling (click a name), drag across the plot to
- * zoom (which sets the global time range by default), and a line/bar switch.
+ * A time-series card body: hover tooltip, legend toggling, drag across the plot to zoom (which sets
+ * the global time range by default), and a line/bar switch. The legend is HTML buttons rather than
+ * ECharts' canvas legend so that it is reachable by keyboard and read by screen readers.
+ * `data-drawn` on the element is set once ECharts has finished painting the current option: tests
+ * and screenshots wait on it instead of guessing a delay.
  */
 export function createTimeSeriesChart(timeRange: TimeRange, theme: ThemeController) {
   return function timeSeriesChart(options: TimeSeriesChartOptions): ChartHandle {
@@ -18,6 +21,8 @@ export function createTimeSeriesChart(timeRange: TimeRange, theme: ThemeControll
     let type = options.type ?? 'line';
     let chart: EChart | null = null;
     let disposed = false;
+    /** Series the user switched off in the legend, by name; kept across setSeries (same names). */
+    const hidden = new Set<string>();
     const format = options.format ?? compactNumber;
     const onZoom = options.onZoom ?? ((start: Date, end: Date) => timeRange.set({ ...absoluteRange(start, end), refresh: null }));
 
@@ -28,7 +33,26 @@ export function createTimeSeriesChart(timeRange: TimeRange, theme: ThemeControll
     );
     switchGroup.append(...typeButtons);
     const overlay = h('div', { class: 'chart-overlay' }, loadingState('Loading chart…'));
-    const el = h('div', { class: 'chart' }, options.typeSwitch === false ? null : h('div', { class: 'chart-toolbar' }, h('span', { class: 'muted chart-hint' }, 'Drag to zoom'), switchGroup), h('div', { class: 'chart-stage' }, plot, overlay));
+    const legend = h('div', { class: 'chart-legend', role: 'group', 'aria-label': 'Series' });
+    const el = h('div', { class: 'chart' }, h('div', { class: 'chart-toolbar' }, legend, h('span', { class: 'toolbar-spacer' }), h('span', { class: 'muted chart-hint' }, 'Drag to zoom'), options.typeSwitch === false ? null : switchGroup), h('div', { class: 'chart-stage' }, plot, overlay));
+
+    function renderLegend(palette: string[]) {
+      legend.replaceChildren(
+        ...series.map((s, i) =>
+          h(
+            'button',
+            { type: 'button', class: 'legend-item', 'aria-pressed': String(!hidden.has(s.name)), title: hidden.has(s.name) ? `Show ${s.name}` : `Hide ${s.name}`, onclick: () => {
+              if (hidden.has(s.name)) hidden.delete(s.name);
+              else hidden.add(s.name);
+              render();
+              legend.querySelectorAll<HTMLElement>('.legend-item')[i]?.focus();
+            } },
+            h('span', { class: 'legend-swatch', style: `background:${palette[i % palette.length]}`, 'aria-hidden': 'true' }),
+            s.name,
+          ),
+        ),
+      );
+    }
 
     const hasData = () => series.some((s) => s.points.some((p) => p.v !== null));
     const describe = () => {
@@ -43,8 +67,9 @@ export function createTimeSeriesChart(timeRange: TimeRange, theme: ThemeControll
         backgroundColor: 'transparent',
         animation: false,
         textStyle: { color: c.text, fontFamily: 'inherit' },
-        grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
-        legend: { type: 'scroll', top: 0, left: 0, textStyle: { color: c.muted }, pageTextStyle: { color: c.muted }, itemWidth: 12, itemHeight: 8 },
+        grid: { left: 8, right: 16, top: 12, bottom: 8, containLabel: true },
+        // ECharts' own legend only filters (the HTML legend above the plot is what users see and use).
+        legend: { show: false, selected: Object.fromEntries(series.map((s) => [s.name, !hidden.has(s.name)])) },
         tooltip: {
           trigger: 'axis',
           backgroundColor: c.background,
@@ -74,7 +99,10 @@ export function createTimeSeriesChart(timeRange: TimeRange, theme: ThemeControll
       overlay.hidden = hasData();
       if (!hasData()) overlay.replaceChildren(emptyState({ title: 'No data in this time range', detail: 'Widen the range or check that data is being sent.' }));
       if (!chart) return;
-      chart.setOption(option(), { notMerge: true });
+      const opt = option();
+      renderLegend(opt.color);
+      delete el.dataset.drawn;
+      chart.setOption(opt, { notMerge: true });
       // Dragging on the plot starts a brush selection; it is re-armed after every render.
       chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
     }
@@ -83,6 +111,9 @@ export function createTimeSeriesChart(timeRange: TimeRange, theme: ThemeControll
       ({ echarts }) => {
         if (disposed) return;
         chart = echarts.init(plot, undefined, { renderer: 'canvas' });
+        chart.on('finished', () => {
+          el.dataset.drawn = 'true';
+        });
         chart.on('brushEnd', (params: unknown) => {
           const area = (params as { areas?: { coordRange?: [number, number] }[] }).areas?.[0];
           const range = area?.coordRange;

@@ -47,7 +47,8 @@ export function createDataTable(router: Router) {
 
     // ——— structure ———
     const caption = uid('tbl');
-    const scroller = h('div', { class: 'table-scroll', style: options.height ? `max-height:${options.height}px` : undefined });
+    // tabindex -1: focus parks here while the virtual window swaps rows (see renderWindow).
+    const scroller = h('div', { class: 'table-scroll', tabindex: '-1', style: options.height ? `max-height:${options.height}px` : undefined });
     const tableEl = h('table', { class: 'data-table', 'aria-describedby': caption });
     const thead = h('thead');
     const tbody = h('tbody');
@@ -191,6 +192,11 @@ export function createDataTable(router: Router) {
       const span = cols().length + (options.selectable ? 1 : 0);
       const spacer = (height: number) => h('tr', { class: 'row-spacer', 'aria-hidden': 'true' }, h('td', { colspan: String(span), style: `height:${height}px` }));
       const rows = page.items.slice(first, last).map((row, i) => rowEl(row, first + i));
+      // Removing the focused row makes Chrome lay out mid-swap, with the body briefly short, which
+      // clamps scrollTop (End on row 1 of 10,000 landed back at the top). Focus waits on the
+      // scroller, outside the rows, and the caller puts it back on a row.
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && tbody.contains(active)) scroller.focus({ preventScroll: true });
       replace(tbody, first > 0 ? spacer(first * ROW_HEIGHT) : null, ...rows, last < page.items.length ? spacer((page.items.length - last) * ROW_HEIGHT) : null);
       tableEl.setAttribute('aria-rowcount', String(page.items.length + 1));
       rows.forEach((tr, i) => tr.setAttribute('aria-rowindex', String(first + i + 2)));

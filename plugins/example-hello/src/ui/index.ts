@@ -9,7 +9,9 @@ let disposers: (() => void)[] = [];
 export function mount(el: HTMLElement, ctx: ShellContext): void {
   const render = () => {
     el.replaceChildren();
-    if (ctx.router.location.path === '/hello/about') renderAbout(el, ctx);
+    const path = ctx.router.location.path;
+    if (path === '/hello/about') renderAbout(el, ctx);
+    else if (path === '/hello/rows') renderRows(el, ctx);
     else renderOverview(el, ctx);
   };
   render();
@@ -118,6 +120,39 @@ function renderOverview(el: HTMLElement, ctx: ShellContext): void {
   };
   update();
   viewDisposers.push(ctx.timeRange.subscribe(update));
+}
+
+/**
+ * 10,000 rows held in the browser: a local table without a page size keeps only the rows in view
+ * in the DOM (virtual scrolling), so sorting, searching and scrolling stay fast at this size.
+ */
+function renderRows(el: HTMLElement, ctx: ShellContext): void {
+  const { ui } = ctx;
+  const { h } = ui;
+  ctx.setTitle('10k rows · Hello');
+  const levels = ['debug', 'info', 'warning', 'error'];
+  const rows = Array.from({ length: 10_000 }, (_, i) => ({
+    n: i + 1,
+    name: `job-${String(i + 1).padStart(5, '0')}`,
+    level: levels[(i * 7) % levels.length]!,
+    // A deterministic spread of values, so sorting by it visibly reorders the rows.
+    value: Math.round(((i * 7919) % 10_007) / 10) / 100,
+  }));
+  const table = ui.table<(typeof rows)[number]>({
+    id: 'hello-rows',
+    urlPrefix: 'rows',
+    searchable: true,
+    height: 480,
+    rowKey: (r) => String(r.n),
+    columns: [
+      { id: 'n', title: '#', sortable: true, align: 'right', width: '90px' },
+      { id: 'name', title: 'Name', sortable: true },
+      { id: 'level', title: 'Level', sortable: true },
+      { id: 'value', title: 'Value', sortable: true, align: 'right' },
+    ],
+    source: { kind: 'local', rows },
+  });
+  el.append(h('div', { class: 'page-header' }, h('h1', {}, '10,000 rows')), ui.grid(ui.card({ title: 'A virtualised table', subtitle: 'Only the rows in view are in the page; scroll, sort or search', span: 12, body: table.el })));
 }
 
 function renderAbout(el: HTMLElement, ctx: ShellContext): void {

@@ -1,4 +1,4 @@
-import { SUPER_ADMIN, api, apiLogin, assert, emailFor, settle, uiLogin } from './helpers.mjs';
+import { SUPER_ADMIN, api, apiLogin, assert, emailFor, nextResponse, settle, uiLogin } from './helpers.mjs';
 
 export const tests = [
   {
@@ -14,7 +14,10 @@ export const tests = [
       await dialog.getByLabel('Initial password').fill('a-long-e2e-password');
       await dialog.getByRole('button', { name: 'Create user' }).click();
       await dialog.waitFor({ state: 'detached' });
+      // The search is debounced and sent as q: wait for the answer to that query, then for the table.
+      const searched = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && new URL(r.url()).searchParams.get('q') === newEmail);
       await page.getByRole('searchbox', { name: 'Search the table' }).fill(newEmail);
+      await searched;
       await page.waitForURL((u) => u.searchParams.get('q') === newEmail); // the search is view state
       await settle(page);
       const found = await page.locator('.data-table tbody tr[data-index] td:first-child').allTextContents();
@@ -54,7 +57,10 @@ export const tests = [
       assert(byslug['demo-tenant'] && byslug['beta-tenant'], 'both demo tenants exist');
       await uiLogin(page, SUPER_ADMIN, undefined, '/admin/users');
       for (const [slug, other] of [['demo-tenant', 'beta-tenant'], ['beta-tenant', 'demo-tenant']]) {
+        // The table must show the new tenant's answer, not the rows still on screen from the old one.
+        const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().headers()['x-oneservice-tenant'] === byslug[slug].id);
         await page.getByTestId('tenant-switcher').selectOption(byslug[slug].id);
+        await listed;
         await settle(page);
         await page.locator('.data-table tbody tr[data-index]').first().waitFor();
         const emails = await page.locator('.data-table tbody tr[data-index] td:first-child').allTextContents();
@@ -85,8 +91,12 @@ export const tests = [
       for (let i = 0; i < 12; i++) {
         if (await page.getByText(/Too many sign-in attempts\. Try again in \d+/).count()) break;
         await page.getByLabel('Password', { exact: true }).fill('wrong-password');
+        const answered = nextResponse(page, '/api/v1/auth/login', 'POST');
         await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.waitForTimeout(300);
+        await answered;
+        // The form has shown the answer once its button reads "Sign in" again (enabled, or
+        // disabled by the lock); checking the text before that would click a busy button.
+        await page.waitForFunction(() => document.querySelector('.login-form button[type="submit"]')?.textContent === 'Sign in');
       }
       await page.getByText(/Too many sign-in attempts\. Try again in \d+/).waitFor();
       assert(await page.getByRole('button', { name: 'Sign in' }).isDisabled(), 'the button waits out the lock');

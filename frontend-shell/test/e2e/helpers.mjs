@@ -43,13 +43,25 @@ export async function uiLogin(page, email, password = PASSWORD, target = '/') {
   await settle(page);
 }
 
-/** Waits until no page is loading (page chunk, table data, chart library). */
+/**
+ * Waits until no page is loading (page chunk, table data, chart library) and every chart on screen
+ * has painted (`data-drawn`, set on ECharts' `finished`; a chart showing an error never paints).
+ */
 export async function settle(page) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   // Only visible spinners count: finished tables and charts keep a hidden one in their overlay.
   await page
-    .waitForFunction(() => ![...document.querySelectorAll('.state-loading, [aria-busy="true"]')].some((el) => el.offsetParent !== null), undefined, { timeout: 15_000 })
+    .waitForFunction(() => {
+      const visible = (el) => el.offsetParent !== null;
+      if ([...document.querySelectorAll('.state-loading, [aria-busy="true"]')].some(visible)) return false;
+      return [...document.querySelectorAll('.chart:not([data-drawn])')].every((c) => !visible(c) || c.querySelector('.state-error'));
+    }, undefined, { timeout: 15_000 })
     .catch(() => undefined);
+}
+
+/** Resolves with the next response whose URL path ends with `suffix` (set up before the action). */
+export function nextResponse(page, suffix, method) {
+  return page.waitForResponse((r) => new URL(r.url()).pathname.endsWith(suffix) && (!method || r.request().method() === method));
 }
 
 export async function navSectionIds(page) {

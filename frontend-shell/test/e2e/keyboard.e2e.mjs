@@ -37,7 +37,8 @@ export const tests = [
       await page.keyboard.press('Control+k');
       await page.getByRole('combobox', { name: 'Search' }).waitFor();
       await page.keyboard.type('Users');
-      await page.locator('.search-option').first().waitFor();
+      // Results arrive per provider as the debounced query runs: wait for the full word's best hit.
+      await page.locator('.search-option.is-active', { hasText: 'Users' }).waitFor();
       await page.keyboard.press('Enter');
       await page.waitForURL((u) => u.pathname === '/admin/users');
       await settle(page);

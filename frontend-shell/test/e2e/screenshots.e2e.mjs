@@ -15,8 +15,7 @@ export const tests = [
         await api(baseUrl, access_token, 'PUT', '/me/preferences', { theme });
         for (const route of ['/no-such-page', ...routes]) {
           await page.goto(route);
-          await settle(page);
-          await page.waitForTimeout(250); // charts finish their first frame
+          await settle(page); // includes charts having painted
           await shot(page, screenshots, `${theme}${route === '/' ? '-home' : route}`);
         }
       }

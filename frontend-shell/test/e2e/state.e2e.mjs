@@ -1,4 +1,4 @@
-import { api, apiLogin, assert, assertEqual, emailFor, settle, uiLogin } from './helpers.mjs';
+import { api, apiLogin, assert, assertEqual, emailFor, nextResponse, settle, uiLogin } from './helpers.mjs';
 
 export const tests = [
   {
@@ -6,11 +6,13 @@ export const tests = [
     async run({ page, baseUrl }) {
       await uiLogin(page, emailFor('SRE'));
       const before = await page.evaluate(() => document.documentElement.dataset.theme);
+      // The choice is saved on the server: wait for that call, not for a guessed delay.
+      const saved = nextResponse(page, '/api/v1/me/preferences', 'PUT');
       await page.getByTestId('theme-toggle').click();
+      await saved;
       const after = await page.evaluate(() => document.documentElement.dataset.theme);
       assert(before !== after && ['light', 'dark'].includes(after), `theme changed from ${before} to ${after}`);
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      await page.waitForTimeout(300);
       const { access_token } = await apiLogin(baseUrl, emailFor('SRE'));
       assertEqual((await api(baseUrl, access_token, 'GET', '/me')).body.preferences.theme, after, 'theme stored on the server');
       // A fresh browser (no localStorage) gets the user's theme from the server.
@@ -19,7 +21,9 @@ export const tests = [
       await settle(page);
       assertEqual(await page.evaluate(() => document.documentElement.dataset.theme), after, 'theme after reload');
       assertEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg, 'background colour after reload');
+      const restored = nextResponse(page, '/api/v1/me/preferences', 'PUT');
       await page.getByTestId('theme-toggle').click(); // leave the demo user as it was
+      await restored;
     },
   },
   {

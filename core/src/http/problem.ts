@@ -20,10 +20,10 @@ export function sendProblem(ctx: Context, problem: ProblemError): void {
 }
 
 /** Zod issues as field-level errors: `metrics[3].value`, with where the field was. */
-export function zodProblem(where: 'body' | 'query' | 'params', error: ZodError): ProblemError {
+export function zodProblem(where: 'body' | 'query' | 'params', error: ZodError, prefix?: string): ProblemError {
   const errors = error.issues.map((issue) => ({
     in: where,
-    path: issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), ''),
+    path: issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), prefix ?? ''),
     message: issue.message,
   }));
   const first = errors[0];

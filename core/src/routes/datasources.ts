@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PORT_NAMES, ProblemError, conflict, notFound, type PortName } from '@oneservice/plugin-sdk';
+import { zodProblem } from '../http/problem.js';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const bindingSchema = z.object({
@@ -15,6 +16,23 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
     const open = JSON.parse(secrets.open(row.settings_sealed)) as Record<string, unknown>;
     const masked = Object.fromEntries(Object.entries(open).map(([k, v]) => [k, SECRET_KEYS.test(k) && v ? '••••••' : v]));
     return { id: row.id, plugin_id: row.plugin_id, port: row.port, provider: row.provider, name: row.name, settings: masked, created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString() };
+  };
+  /** Settings are checked against the plugin's JSON Schema (plugin.json contributes.settings). */
+  const checkSettings = (pluginId: string, value: Record<string, unknown>) => {
+    const schema = settingsSchemaOf(pluginId);
+    if (!schema) return value;
+    const result = schema.safeParse(value);
+    if (!result.success) throw zodProblem('body', result.error, 'settings');
+    return result.data as Record<string, unknown>;
+  };
+  // Built on first use: these routes are declared before the plugins are loaded.
+  const settingsSchemas = new Map<string, z.ZodType | null>();
+  const settingsSchemaOf = (pluginId: string) => {
+    if (!settingsSchemas.has(pluginId)) {
+      const declared = plugins().find((p) => p.manifest.id === pluginId)?.manifest.contributes.settings;
+      settingsSchemas.set(pluginId, declared ? z.fromJSONSchema(declared as Parameters<typeof z.fromJSONSchema>[0]) : null);
+    }
+    return settingsSchemas.get(pluginId)!;
   };
   const providerOf = (pluginId: string) => {
     const plugin = plugins().find((p) => p.manifest.id === pluginId);
@@ -38,8 +56,9 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
     schema: { body: z.object({ plugin_id: z.string().min(1), name: z.string().trim().min(1).max(200), settings }), response: bindingSchema },
     async handler({ body, db, principal, ip }) {
       const { port, provider } = providerOf(body.plugin_id);
+      const settings = checkSettings(body.plugin_id, body.settings);
       if (await db.table('datasource_bindings').where('name', body.name).first()) throw conflict(`a datasource named ${body.name} exists`);
-      const [row] = await db.insert('datasource_bindings', { plugin_id: body.plugin_id, port, provider: provider?.id ?? null, name: body.name, settings_sealed: secrets.seal(JSON.stringify(body.settings)) }).returning('*');
+      const [row] = await db.insert('datasource_bindings', { plugin_id: body.plugin_id, port, provider: provider?.id ?? null, name: body.name, settings_sealed: secrets.seal(JSON.stringify(settings)) }).returning('*');
       await audit.record({ tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'datasource.create', resource: 'datasource', resourceId: row.id, outcome: 'success', ip, details: { plugin_id: body.plugin_id, name: body.name } });
       return present(row);
     },
@@ -52,7 +71,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
       const row = await db.table('datasource_bindings').where('id', params.id).first();
       if (!row) throw notFound(`datasource ${params.id}`);
       const current = JSON.parse(secrets.open(row.settings_sealed)) as Record<string, unknown>;
-      const merged = { ...current, ...Object.fromEntries(Object.entries(body.settings ?? {}).filter(([, v]) => v !== '••••••')) };
+      const merged = checkSettings(row.plugin_id, { ...current, ...Object.fromEntries(Object.entries(body.settings ?? {}).filter(([, v]) => v !== '••••••')) });
       const [updated] = await db.table('datasource_bindings').where('id', params.id).update({ name: body.name ?? row.name, settings_sealed: secrets.seal(JSON.stringify(merged)), updated_at: new Date() }).returning('*');
       await audit.record({ tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'datasource.update', resource: 'datasource', resourceId: params.id, outcome: 'success', ip, details: { changed: Object.keys(body.settings ?? {}) } });
       return present(updated);
@@ -73,9 +92,10 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
     schema: { body: z.object({ plugin_id: z.string().min(1), settings }), response: z.object({ ok: z.boolean(), message: z.string() }) },
     async handler({ body }) {
       const { provider } = providerOf(body.plugin_id);
+      const settings = checkSettings(body.plugin_id, body.settings);
       if (!provider?.test) return { ok: true, message: `${body.plugin_id} needs no connection test (it runs inside the platform)` };
       try {
-        return await provider.test(body.settings);
+        return await provider.test(settings);
       } catch (error) {
         return { ok: false, message: (error as Error).message };
       }

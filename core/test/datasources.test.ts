@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestKernel, type TestKernel } from '@oneservice/plugin-sdk/testing';
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+let k: TestKernel;
+let admin: string;
+beforeAll(async () => {
+  k = await startTestKernel({ plugins: ['fixture-datasource', 'events-embedded'], pluginDirs: [fixtures] });
+  admin = await k.login('a', 'TENANT_ADMIN');
+});
+afterAll(async () => {
+  await k?.stop();
+});
+
+const events = (_token: string) => k.kernel.services as unknown as { ports: { resolve(port: string, tenant: string): Promise<{ search(q: object): Promise<{ items: { type: string }[] }> }> } };
+
+it('checks settings against the plugin’s JSON Schema, naming each field', async () => {
+  const bad = await k.request('POST', '/api/v1/datasources', { token: admin, body: { plugin_id: 'fixture-datasource', name: 'bad', settings: { url: 'not a url', timeout_ms: 5, extra: true } } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['settings', 'settings.timeout_ms', 'settings.url']);
+});
+
+it('tests a connection without saving it', async () => {
+  const ok = await k.request('POST', '/api/v1/datasources/test', { token: admin, body: { plugin_id: 'fixture-datasource', settings: { url: 'http://127.0.0.1:9200' } } });
+  expect(ok.body).toEqual({ ok: true, message: 'reached 127.0.0.1' });
+  const unreachable = await k.request('POST', '/api/v1/datasources/test', { token: admin, body: { plugin_id: 'fixture-datasource', settings: { url: 'http://10.9.9.9:9200' } } });
+  expect(unreachable.body).toEqual({ ok: false, message: 'cannot reach 10.9.9.9' });
+  expect(await k.kernel.knex('datasource_bindings').count({ n: '*' })).toEqual([{ n: '0' }]);
+});
+
+it('routes a tenant’s port to its bound provider; other tenants keep the default; secrets stay sealed', async () => {
+  const created = await k.request('POST', '/api/v1/datasources', { token: admin, body: { plugin_id: 'fixture-datasource', name: 'engine', settings: { url: 'http://127.0.0.1:9200', password: 's3cret' } } });
+  expect(created.status).toBe(201);
+  expect(created.body.settings).toEqual({ url: 'http://127.0.0.1:9200', password: '••••••', timeout_ms: 5000 });
+  const row = await k.kernel.knex('datasource_bindings').where({ id: created.body.id }).first();
+  expect(row.settings_sealed).not.toContain('s3cret');
+  const ports = events(admin).ports;
+  expect((await (await ports.resolve('events', k.tenants.a.id)).search({})).items[0]!.type).toBe('from http://127.0.0.1:9200');
+  expect((await (await ports.resolve('events', k.tenants.b.id)).search({})).items).toEqual([]);
+
+  // A masked value sent back keeps the stored secret; a changed field is checked again.
+  const renamed = await k.request('PATCH', `/api/v1/datasources/${created.body.id}`, { token: admin, body: { settings: { url: 'http://127.0.0.1:9201', password: '••••••' } } });
+  expect(renamed.status).toBe(200);
+  const opened = JSON.parse((k.kernel.services as unknown as { secrets: { open(s: string): string } }).secrets.open((await k.kernel.knex('datasource_bindings').where({ id: created.body.id }).first()).settings_sealed));
+  expect(opened).toEqual({ url: 'http://127.0.0.1:9201', password: 's3cret', timeout_ms: 5000 });
+  expect((await k.request('PATCH', `/api/v1/datasources/${created.body.id}`, { token: admin, body: { settings: { timeout_ms: 1 } } })).status).toBe(400);
+
+  const audit = await k.request('GET', '/api/v1/audit?action=datasource.*', { token: admin });
+  expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['datasource.update', 'datasource.create']);
+});
+
+it('lets an SRE see bindings but not change them', async () => {
+  const sre = await k.login('a', 'SRE');
+  expect((await k.request('GET', '/api/v1/datasources', { token: sre })).status).toBe(200);
+  expect((await k.request('POST', '/api/v1/datasources', { token: sre, body: { plugin_id: 'fixture-datasource', name: 'x', settings: { url: 'http://127.0.0.1' } } })).status).toBe(403);
+});

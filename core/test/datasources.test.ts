@@ -13,7 +13,8 @@ afterAll(async () => {
   await k?.stop();
 });
 
-const events = (_token: string) => k.kernel.services as unknown as { ports: { resolve(port: string, tenant: string): Promise<{ search(q: object): Promise<{ items: { type: string }[] }> }> } };
+type EventsResolver = { resolve(port: string, tenant: string): Promise<{ search(q: object): Promise<{ items: { type: string }[] }> }> };
+const portRegistry = () => (k.kernel.services as unknown as { ports: EventsResolver }).ports;
 
 it('checks settings against the plugin’s JSON Schema, naming each field', async () => {
   const bad = await k.request('POST', '/api/v1/datasources', { token: admin, body: { plugin_id: 'fixture-datasource', name: 'bad', settings: { url: 'not a url', timeout_ms: 5, extra: true } } });
@@ -35,7 +36,7 @@ it('routes a tenant’s port to its bound provider; other tenants keep the defau
   expect(created.body.settings).toEqual({ url: 'http://127.0.0.1:9200', password: '••••••', timeout_ms: 5000 });
   const row = await k.kernel.knex('datasource_bindings').where({ id: created.body.id }).first();
   expect(row.settings_sealed).not.toContain('s3cret');
-  const ports = events(admin).ports;
+  const ports = portRegistry();
   expect((await (await ports.resolve('events', k.tenants.a.id)).search({})).items[0]!.type).toBe('from http://127.0.0.1:9200');
   expect((await (await ports.resolve('events', k.tenants.b.id)).search({})).items).toEqual([]);
 

@@ -175,8 +175,31 @@ class FakePlatform(object):
         return 201, {}, rec
 
 
+def _columns_to_rows(body):
+    """The columnar metric form (docs/ingest-protocol.md) as rows, after the checks the platform makes:
+    the fake stores and validates rows only. Returns errors naming the entry, like the platform."""
+    cols = body.pop("metric_columns", None)
+    if cols is None:
+        return []
+    if not isinstance(cols, dict) or not all(isinstance(cols.get(k), list) for k in ("name", "value", "ts")):
+        return [{"path": "metric_columns", "message": "expected name, value and ts arrays"}]
+    n = len(cols["name"])
+    for k in ("value", "ts", "step", "epoch"):
+        if k in cols and (not isinstance(cols[k], list) or len(cols[k]) != n):
+            return [{"path": "metric_columns.%s" % k, "message": "expected %d entries" % n}]
+    rows = []
+    for i in range(n):
+        row = {"name": cols["name"][i], "value": cols["value"][i], "ts": cols["ts"][i]}
+        for k in ("step", "epoch"):
+            if k in cols:
+                row[k] = cols[k][i]
+        rows.append(row)
+    body["metrics"] = body.get("metrics", []) + rows
+    return []
+
+
 def _validate(body):
-    errors = []
+    errors = _columns_to_rows(body)
     if not isinstance(body.get("batch_id"), str) or not body["batch_id"]:
         errors.append({"path": "batch_id", "message": "required"})
     run = body.get("run")

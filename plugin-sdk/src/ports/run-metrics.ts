@@ -49,8 +49,22 @@ export interface MetricSummary {
   count: number;
 }
 
+export interface MetricWriteOptions {
+  /**
+   * Makes the write exactly-once: the provider stores this key in the same transaction as the points,
+   * and a write with a key it has already stored stores nothing. Keys are unique per tenant (the
+   * ingest batch id); a concurrent write with the same key waits for the first and then finds it.
+   */
+  idempotencyKey?: string;
+}
+
+export interface MetricWriteResult {
+  /** false when the idempotency key had been stored before, so none of these points were written. */
+  stored: boolean;
+}
+
 export interface RunMetricsPort {
-  write(points: MetricPoint[]): Promise<void>;
+  write(points: MetricPoint[], options?: MetricWriteOptions): Promise<MetricWriteResult>;
   series(query: SeriesQuery): Promise<Series>;
   summaries(runIds: string[]): Promise<MetricSummary[]>;
   deleteRun(runId: string): Promise<void>;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { runMetricPoints } from '../src/server/migrations/001-run-metric-points.js';
 import { runMetricTiles } from '../src/server/migrations/002-run-metric-tiles.js';
 import { finerTimeTiles } from '../src/server/migrations/003-finer-time-tiles.js';
+import { runMetricBatches } from '../src/server/migrations/004-run-metric-batches.js';
 import { PostgresRunMetrics } from '../src/server/postgres-run-metrics.js';
 
 let database: TestDatabase;
@@ -15,6 +16,7 @@ beforeAll(async () => {
   await runMetricPoints.up(database.knex);
   await runMetricTiles.up(database.knex);
   await finerTimeTiles.up(database.knex);
+  await runMetricBatches.up(database.knex);
 });
 afterAll(async () => {
   await database.drop();
@@ -91,6 +93,33 @@ describe.each(['copy', 'unnest'] as const)('run-metrics on PostgreSQL (%s writes
     expect(exact.exact).toBe(true);
     expect(exact.buckets.map((b) => b.x)).toEqual(Array.from({ length: 11 }, (_, i) => 12_340 + i));
     expect(exact.buckets[5]?.last).toBe(99);
+  });
+
+  it('stores a batch with an idempotency key once, also when the same key is written concurrently', async () => {
+    const runId = randomUUID();
+    const metrics = store(tenantA, method);
+    const points = Array.from({ length: 3000 }, (_, step) => ({ runId, name: 'loss', value: 1 / (step + 1), step, ts: T0 + step }));
+    expect(await metrics.write(points, { idempotencyKey: `${method}-batch-1` })).toEqual({ stored: true });
+    expect(await metrics.write(points, { idempotencyKey: `${method}-batch-1` })).toEqual({ stored: false });
+    // Eight writers of one key at once: exactly one stores, the rest wait for it and find the key.
+    const racing = await Promise.all(Array.from({ length: 8 }, () => store(tenantA, method).write(points, { idempotencyKey: `${method}-batch-2` })));
+    expect(racing.filter((r) => r.stored)).toHaveLength(1);
+    const [loss] = await metrics.summaries([runId]);
+    expect(loss?.count).toBe(6000);
+    const stored = await database.knex.raw('SELECT count(*)::int AS n, count(DISTINCT step)::int AS steps FROM run_metric_points WHERE run_id = ?', [runId]);
+    expect(stored.rows[0]).toEqual({ n: 6000, steps: 3000 });
+    // Keys are per tenant: another tenant's batch with the same id is its own.
+    expect(await store(tenantB, method).write([{ ...points[0]!, runId: randomUUID() }], { idempotencyKey: `${method}-batch-1` })).toEqual({ stored: true });
+  });
+
+  it('a failed write leaves its key free, so the resend stores the batch', async () => {
+    const runId = randomUUID();
+    const metrics = store(tenantA, method);
+    const key = `fail-${method}`;
+    // PostgreSQL's text holds no NUL: the point write fails inside the transaction, after the key was inserted.
+    await expect(metrics.write([{ runId, name: 'lo\u0000ss', value: 1, step: 0, ts: T0 }], { idempotencyKey: key })).rejects.toThrow();
+    expect(await metrics.write([{ runId, name: 'loss', value: 1, step: 0, ts: T0 }], { idempotencyKey: key })).toEqual({ stored: true });
+    expect((await metrics.summaries([runId]))[0]?.count).toBe(1);
   });
 
   it('reads by epoch', async () => {

@@ -92,6 +92,46 @@ describe('ingest', () => {
     expect(runs.body.total).toBe(0);
   });
 
+  it('stores a batch resent concurrently exactly once', async () => {
+    const body = batch('concurrent-resend', {
+      metrics: Array.from({ length: 500 }, (_, step) => ({ name: 'loss', value: 1 / (step + 1), step, ts: T0 + step })),
+      logs: [{ ts: T0, level: 'info', message: 'once or more' }],
+    });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => ingest(ingestA, body)));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
+    expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(1);
+    expect(answers.reduce((n, a) => n + a.body.accepted.metrics, 0)).toBe(500);
+    const runId = answers[0]!.body.run_id as string;
+    const run = await k.request('GET', `/api/v1/runs/${runId}`, { token: engineerA });
+    expect(run.body.metrics.find((m: { name: string }) => m.name === 'loss')).toMatchObject({ count: 500, last_step: 499 });
+    const again = await ingest(ingestA, body);
+    expect(again.body).toMatchObject({ duplicate: true, accepted: { metrics: 0 } });
+  });
+
+  it('takes metrics as columns next to rows, and names a bad entry of a column', async () => {
+    const body = batch('columns', {
+      metrics: [{ name: 'lr', value: 0.1, step: 0, ts: T0 }],
+      metric_columns: { name: ['loss', 'loss', 'loss', 'acc'], value: [0.5, 'NaN', 0.25, 0.75], step: [0, 1, 2, null], epoch: [null, null, null, 1], ts: [T0, T0 + 1, T0 + 2.5, T0 + 3] },
+    });
+    const answer = await ingest(ingestA, body);
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted.metrics).toBe(5);
+    const runId = answer.body.run_id as string;
+    const series = await k.request('GET', `/api/v1/runs/${runId}/metrics?name=loss&by=time`, { token: engineerA });
+    expect(series.body.buckets.map((b: { x: number; last: unknown }) => [b.x, b.last])).toEqual([[T0, 0.5], [T0 + 1, 'NaN'], [T0 + 2.5, 0.25]]);
+    const byEpoch = await k.request('GET', `/api/v1/runs/${runId}/metrics?name=acc&by=epoch`, { token: engineerA });
+    expect(byEpoch.body.buckets.map((b: { x: number; last: unknown }) => [b.x, b.last])).toEqual([[1, 0.75]]);
+
+    const bad = await ingest(ingestA, batch('columns-bad', { metric_columns: { name: ['a', 'a', 'a', 'a'], value: [1, 2, 3, 'lots'], step: [0, 1, 2, -3], ts: [T0, T0, T0, T0] } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['metric_columns.value[3]', 'metric_columns.step[3]']);
+    const ragged = await ingest(ingestA, batch('columns-bad', { metric_columns: { name: ['a', 'a'], value: [1], ts: [T0, T0] } }));
+    expect(ragged.status).toBe(400);
+    expect(ragged.body.errors[0]).toMatchObject({ path: 'metric_columns.value', message: 'expected 2 entries (as many as name), got 1' });
+    const runs = await k.request('GET', '/api/v1/runs?q=columns-bad', { token: engineerA });
+    expect(runs.body.total).toBe(0);
+  });
+
   it('refuses too many items with 413 naming the limit', async () => {
     const metrics = Array.from({ length: 1001 }, (_, step) => ({ name: 'loss', value: 1, step, ts: T0 }));
     const answer = await ingest(ingestA, batch('too-many', { metrics }));
@@ -167,22 +207,23 @@ describe('runs', () => {
 });
 
 describe('artifacts and model graph', () => {
-  it('takes an upload by POST with an ingest token and by PUT with a write token, and refuses one over ARTIFACT_MAX_BYTES', async () => {
+  it('takes an upload with an ingest token or a write token on one route, and refuses one over ARTIFACT_MAX_BYTES', async () => {
     const runId = (await ingest(ingestA, batch('artifact-scopes'))).body.run_id as string;
     const writeOnly = await k.apiToken('a', 'ML_ENGINEER', ['write', 'read']);
     const ingestOnly = await k.apiToken('a', 'ML_ENGINEER', ['ingest']);
+    const readOnly = await k.apiToken('a', 'ML_ENGINEER', ['read']);
     const at = `/api/v1/runs/${runId}/artifacts?path=notes.txt`;
     const octet = { 'content-type': 'application/octet-stream' };
     expect((await k.request('POST', at, { token: ingestOnly, rawBody: Buffer.from('one'), headers: octet })).status).toBe(201);
-    const wrongScope = await k.request('POST', at, { token: writeOnly, rawBody: Buffer.from('x'), headers: octet });
+    const wrongScope = await k.request('POST', at, { token: readOnly, rawBody: Buffer.from('x'), headers: octet });
     expect(wrongScope.status).toBe(403);
-    expect(wrongScope.body.detail).toContain('ingest');
-    expect((await k.request('PUT', at, { token: ingestOnly, rawBody: Buffer.from('x'), headers: octet })).status).toBe(403);
-    const put = await k.request('PUT', at, { token: writeOnly, rawBody: Buffer.from('two'), headers: octet });
-    expect(put.status).toBe(201);
-    expect(put.body).toMatchObject({ path: 'notes.txt', size: 3 });
+    expect(wrongScope.body.detail).toContain('ingest or write');
+    const byWrite = await k.request('POST', at, { token: writeOnly, rawBody: Buffer.from('two'), headers: octet });
+    expect(byWrite.status).toBe(201);
+    expect(byWrite.body).toMatchObject({ path: 'notes.txt', size: 3 });
+    expect((await k.request('PUT', at, { token: writeOnly, rawBody: Buffer.from('x'), headers: octet })).status).toBe(405);
 
-    const tooBig = await k.request('PUT', at, { token: writeOnly, rawBody: Buffer.alloc(1025), headers: octet });
+    const tooBig = await k.request('POST', at, { token: writeOnly, rawBody: Buffer.alloc(1025), headers: octet });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toMatchObject({ limit: 1024, limit_name: 'ARTIFACT_MAX_BYTES' });
     const kept = (await k.request('GET', `/api/v1/runs/${runId}/artifacts`, { token: engineerA })).body.items;

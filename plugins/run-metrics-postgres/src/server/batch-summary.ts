@@ -21,30 +21,36 @@ export function isLater(step: number | null, ts: number, thanStep: number | null
 
 /** Folds a batch into one summary per (run, metric), merged into the stored one with a single UPSERT. */
 export function summarizeBatch(points: readonly MetricPoint[]): BatchSummary[] {
-  const byKey = new Map<string, BatchSummary>();
+  // Nested maps keyed by the point's own strings: no composite key string built per point.
+  const byRun = new Map<string, Map<string, BatchSummary>>();
+  const all: BatchSummary[] = [];
   for (const point of points) {
-    const key = `${point.runId}\u0000${point.name}`;
+    let byName = byRun.get(point.runId);
+    if (!byName) byRun.set(point.runId, (byName = new Map()));
     const step = point.step ?? null;
-    const finiteOrInf = !Number.isNaN(point.value);
-    const current = byKey.get(key);
+    const value = point.value;
+    const isValue = value === value; // not NaN
+    const current = byName.get(point.name);
     if (!current) {
-      byKey.set(key, {
-        runId: point.runId, name: point.name, last: point.value, lastStep: step, lastTs: point.ts,
-        min: finiteOrInf ? point.value : null, max: finiteOrInf ? point.value : null, count: 1,
-      });
+      const summary: BatchSummary = {
+        runId: point.runId, name: point.name, last: value, lastStep: step, lastTs: point.ts,
+        min: isValue ? value : null, max: isValue ? value : null, count: 1,
+      };
+      byName.set(point.name, summary);
+      all.push(summary);
       continue;
     }
     current.count += 1;
-    if (finiteOrInf) {
-      current.min = current.min === null ? point.value : Math.min(current.min, point.value);
-      current.max = current.max === null ? point.value : Math.max(current.max, point.value);
+    if (isValue) {
+      if (current.min === null || value < current.min) current.min = value;
+      if (current.max === null || value > current.max) current.max = value;
     }
     if (isLater(step, point.ts, current.lastStep, current.lastTs)) {
-      current.last = point.value;
+      current.last = value;
       current.lastStep = step;
       current.lastTs = point.ts;
     }
   }
   // Stable order: concurrent batches of one run lock its summary rows in the same order.
-  return [...byKey.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return all.sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

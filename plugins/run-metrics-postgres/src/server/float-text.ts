@@ -12,11 +12,3 @@ export function toFloat(value: unknown): number {
   if (typeof value === 'string') return Number.parseFloat(value);
   return Number.NaN;
 }
-
-/** An ISO timestamp with microseconds, so fractional milliseconds survive (timestamptz keeps µs). */
-export function isoMicros(ms: number): string {
-  const whole = Math.floor(ms);
-  const micros = Math.round((ms - whole) * 1000);
-  const iso = new Date(whole).toISOString();
-  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
-}

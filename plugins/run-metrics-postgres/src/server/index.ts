@@ -2,10 +2,11 @@ import { definePlugin } from '@oneservice/plugin-sdk';
 import { runMetricPoints } from './migrations/001-run-metric-points.js';
 import { runMetricTiles } from './migrations/002-run-metric-tiles.js';
 import { finerTimeTiles } from './migrations/003-finer-time-tiles.js';
+import { runMetricBatches } from './migrations/004-run-metric-batches.js';
 import { PostgresRunMetrics } from './postgres-run-metrics.js';
 
 export default definePlugin({
-  migrations: { '001-run-metric-points': runMetricPoints, '002-run-metric-tiles': runMetricTiles, '003-finer-time-tiles': finerTimeTiles },
+  migrations: { '001-run-metric-points': runMetricPoints, '002-run-metric-tiles': runMetricTiles, '003-finer-time-tiles': finerTimeTiles, '004-run-metric-batches': runMetricBatches },
   setup(ctx) {
     ctx.provide('run-metrics', {
       id: 'postgres',
@@ -16,4 +17,4 @@ export default definePlugin({
 });
 
 export { PostgresRunMetrics } from './postgres-run-metrics.js';
-export { finerTimeTiles, runMetricPoints, runMetricTiles };
+export { finerTimeTiles, runMetricBatches, runMetricPoints, runMetricTiles };

@@ -21,7 +21,7 @@ export interface PgClient {
 const CHUNK = 256 * 1024;
 
 class CopyFromBuffer {
-  private error: Error | null = null;
+  private settled = false;
   private rowCount = 0;
   constructor(
     readonly text: string,
@@ -45,12 +45,21 @@ class CopyFromBuffer {
     this.rowCount = match ? Number(match[1]) : 0;
   }
 
+  // node-postgres drops its active query when an ErrorResponse arrives, so the ReadyForQuery after it
+  // never reaches this object: settle on the error itself (waiting for ReadyForQuery hung the caller
+  // and leaked its connection). A ROLLBACK queued next runs once that ReadyForQuery arrives.
   handleError(error: Error): void {
-    this.error = error;
+    this.settle(error);
   }
 
   handleReadyForQuery(): void {
-    this.done(this.error, this.rowCount);
+    this.settle(null);
+  }
+
+  private settle(error: Error | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done(error, this.rowCount);
   }
 
   // Messages a COPY never produces; node-postgres may still probe for them.

@@ -1,34 +1,21 @@
-import type { MetricPoint } from '@oneservice/plugin-sdk';
+import type { MetricPoint, MetricWriteResult } from '@oneservice/plugin-sdk';
 import type { Knex } from 'knex';
 import type { BatchSummary } from './batch-summary.js';
 import { summarizeBatch } from './batch-summary.js';
-import { floatText, isoMicros } from './float-text.js';
+import { binaryCopyPayload } from './copy-binary.js';
+import { floatText } from './float-text.js';
 import { copyFrom, type PgClient } from './pg-copy.js';
 import { TILE_UPSERT_SQL, tileParams, tilesOf } from './tiles.js';
 
 /**
- * `copy` streams the batch with COPY FROM STDIN (text format); `unnest` sends one
- * INSERT … SELECT FROM unnest(arrays) statement. Both run in one transaction with the summary UPSERT,
- * so a reader never sees points without their summary and tiles. See bench/bench-training.mjs for the figures.
+ * `copy` sends the batch with COPY FROM STDIN in binary format; `unnest` sends one
+ * INSERT … SELECT FROM unnest(arrays) statement. Both run in one transaction with the summary and tile
+ * UPSERTs and the idempotency key, so a reader never sees points without their summary and tiles, and
+ * a batch is either stored whole with its key or not at all. scripts/bench-training.mjs prints the figures.
  */
 export type WriteMethod = 'copy' | 'unnest';
 
-/** COPY text format: backslash, tab, newline and carriage return must be escaped in text fields. */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
-function copyPayload(tenantId: string, points: readonly MetricPoint[]): Buffer {
-  const lines: string[] = new Array(points.length);
-  for (let i = 0; i < points.length; i += 1) {
-    const p = points[i]!;
-    lines[i] = `${tenantId}\t${p.runId}\t${copyText(p.name)}\t${p.step ?? '\\N'}\t${p.epoch ?? '\\N'}\t${isoMicros(p.ts)}\t${floatText(p.value)}`;
-  }
-  lines.push('');
-  return Buffer.from(lines.join('\n'), 'utf8');
-}
-
-const COPY_SQL = 'COPY run_metric_points (tenant_id, run_id, name, step, epoch, ts, value) FROM STDIN';
+const COPY_SQL = 'COPY run_metric_points (tenant_id, run_id, name, step, epoch, ts, value) FROM STDIN (FORMAT binary)';
 
 const UNNEST_SQL = `
   INSERT INTO run_metric_points (tenant_id, run_id, name, step, epoch, ts, value)
@@ -64,15 +51,31 @@ function summaryParams(tenantId: string, summaries: readonly BatchSummary[]): un
   ];
 }
 
-export async function writePoints(knex: Knex | Knex.Transaction, tenantId: string, points: readonly MetricPoint[], method: WriteMethod): Promise<void> {
-  if (points.length === 0) return;
+// ON CONFLICT waits for a concurrent transaction holding the same key: when it commits this returns
+// no row (the points are stored), when it rolls back this one takes the key.
+const KEY_SQL = `INSERT INTO run_metric_batches (tenant_id, batch_key, run_id, points) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (tenant_id, batch_key) DO NOTHING RETURNING batch_key`;
+
+export async function writePoints(
+  knex: Knex | Knex.Transaction, tenantId: string, points: readonly MetricPoint[], method: WriteMethod, idempotencyKey?: string,
+): Promise<MetricWriteResult> {
+  if (points.length === 0) return { stored: true };
   const summaries = summarizeBatch(points);
+  const tiles = tilesOf(points);
+  const payload = method === 'copy' ? binaryCopyPayload(tenantId, points) : null;
   const client = (await knex.client.acquireConnection()) as PgClient;
   try {
     await client.query('BEGIN');
     try {
-      if (method === 'copy') {
-        await copyFrom(client, COPY_SQL, copyPayload(tenantId, points));
+      if (idempotencyKey !== undefined) {
+        const claimed = await client.query(KEY_SQL, [tenantId, idempotencyKey, points[0]!.runId, points.length]);
+        if (claimed.rows.length === 0) {
+          await client.query('ROLLBACK');
+          return { stored: false };
+        }
+      }
+      if (payload) {
+        await copyFrom(client, COPY_SQL, payload);
       } else {
         await client.query(UNNEST_SQL, [
           tenantId,
@@ -85,8 +88,9 @@ export async function writePoints(knex: Knex | Knex.Transaction, tenantId: strin
         ]);
       }
       await client.query(SUMMARY_SQL, summaryParams(tenantId, summaries));
-      await client.query(TILE_UPSERT_SQL, tileParams(tenantId, tilesOf(points)));
+      await client.query(TILE_UPSERT_SQL, tileParams(tenantId, tiles));
       await client.query('COMMIT');
+      return { stored: true };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

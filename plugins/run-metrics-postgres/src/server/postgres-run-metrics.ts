@@ -1,4 +1,4 @@
-import type { MetricPoint, MetricSummary, RunMetricsPort, Series, SeriesQuery, TenantDb } from '@oneservice/plugin-sdk';
+import type { MetricPoint, MetricSummary, MetricWriteOptions, MetricWriteResult, RunMetricsPort, Series, SeriesQuery, TenantDb } from '@oneservice/plugin-sdk';
 import { toFloat } from './float-text.js';
 import { type WriteMethod, writePoints } from './point-writer.js';
 import { querySeries } from './series-query.js';
@@ -20,8 +20,8 @@ export class PostgresRunMetrics implements RunMetricsPort {
     private readonly method: WriteMethod = 'copy',
   ) {}
 
-  async write(points: MetricPoint[]): Promise<void> {
-    await writePoints(this.db.knex, this.db.tenantId, points, this.method);
+  write(points: MetricPoint[], options: MetricWriteOptions = {}): Promise<MetricWriteResult> {
+    return writePoints(this.db.knex, this.db.tenantId, points, this.method, options.idempotencyKey);
   }
 
   series(query: SeriesQuery): Promise<Series> {
@@ -52,6 +52,7 @@ export class PostgresRunMetrics implements RunMetricsPort {
       await trx.table('run_metric_points').where('run_id', runId).delete();
       await trx.table('run_metric_tiles').where('run_id', runId).delete();
       await trx.table('run_metric_summaries').where('run_id', runId).delete();
+      await trx.table('run_metric_batches').where('run_id', runId).delete();
     });
   }
 }

@@ -28,38 +28,76 @@ export interface Tile {
   lastTs: number;
 }
 
-function addTo(tiles: Map<string, Tile>, point: MetricPoint, axis: TileAxis, width: number, x: number): void {
-  const bucket = Math.floor(x / width);
-  const key = `${point.runId}\u0000${point.name}\u0000${axis}${width}\u0000${bucket}`;
-  const isValue = !Number.isNaN(point.value);
-  let tile = tiles.get(key);
-  if (!tile) {
-    tile = { runId: point.runId, name: point.name, axis, width, bucket, min: null, max: null, sum: 0, valueCount: 0, count: 0, last: point.value, lastX: x, lastTs: point.ts };
-    tiles.set(key, tile);
-  } else if (x > tile.lastX || (x === tile.lastX && point.ts >= tile.lastTs)) {
+/** The tiles of one series at one (axis, width); `current` is the tile the previous point fell in. */
+interface Level {
+  axis: TileAxis;
+  width: number;
+  byBucket: Map<number, Tile>;
+  current: Tile | null;
+}
+
+function levelsFor(): Level[] {
+  const levels: Level[] = [];
+  for (const width of STEP_TILE_WIDTHS) levels.push({ axis: 's', width, byBucket: new Map(), current: null });
+  for (const width of TIME_TILE_WIDTHS) levels.push({ axis: 't', width, byBucket: new Map(), current: null });
+  return levels;
+}
+
+function addTo(level: Level, point: MetricPoint, x: number): void {
+  const bucket = Math.floor(x / level.width);
+  let tile = level.current;
+  // Points of a batch mostly arrive in step and time order, so the tile of the previous point is
+  // nearly always the one: a comparison instead of a map lookup per point and level.
+  if (tile === null || tile.bucket !== bucket) {
+    tile = level.byBucket.get(bucket) ?? null;
+    if (tile === null) {
+      tile = {
+        runId: point.runId, name: point.name, axis: level.axis, width: level.width, bucket,
+        min: null, max: null, sum: 0, valueCount: 0, count: 0, last: point.value, lastX: x, lastTs: point.ts,
+      };
+      level.byBucket.set(bucket, tile);
+    }
+    level.current = tile;
+  }
+  if (x > tile.lastX || (x === tile.lastX && point.ts >= tile.lastTs)) {
     tile.last = point.value;
     tile.lastX = x;
     tile.lastTs = point.ts;
   }
   tile.count += 1;
-  if (isValue) {
+  const value = point.value;
+  if (value === value) {
     tile.valueCount += 1;
-    tile.sum += point.value;
-    tile.min = tile.min === null ? point.value : Math.min(tile.min, point.value);
-    tile.max = tile.max === null ? point.value : Math.max(tile.max, point.value);
+    tile.sum += value;
+    if (tile.min === null || value < tile.min) tile.min = value;
+    if (tile.max === null || value > tile.max) tile.max = value;
   }
 }
 
+/**
+ * The batch folded into one aggregated row per (series, axis, width, bucket) — the tile upsert costs
+ * per bucket, not per point. Series are found through nested maps keyed by the point's own strings,
+ * which avoids building a composite key string per point.
+ */
 export function tilesOf(points: readonly MetricPoint[]): Tile[] {
-  const tiles = new Map<string, Tile>();
+  const byRun = new Map<string, Map<string, Level[]>>();
   for (const point of points) {
-    if (point.step !== null && point.step !== undefined) {
-      for (const width of STEP_TILE_WIDTHS) addTo(tiles, point, 's', width, point.step);
+    let byName = byRun.get(point.runId);
+    if (!byName) byRun.set(point.runId, (byName = new Map()));
+    let levels = byName.get(point.name);
+    if (!levels) byName.set(point.name, (levels = levelsFor()));
+    const step = point.step;
+    for (let i = 0; i < levels.length; i += 1) {
+      const level = levels[i]!;
+      if (level.axis === 's') {
+        if (step !== null && step !== undefined) addTo(level, point, step);
+      } else addTo(level, point, point.ts);
     }
-    for (const width of TIME_TILE_WIDTHS) addTo(tiles, point, 't', width, point.ts);
   }
+  const tiles: Tile[] = [];
+  for (const byName of byRun.values()) for (const levels of byName.values()) for (const level of levels) for (const tile of level.byBucket.values()) tiles.push(tile);
   // A stable order makes concurrent batches lock shared tile rows in the same order (no deadlocks).
-  return [...tiles.values()].sort((a, b) =>
+  return tiles.sort((a, b) =>
     a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1
       : a.axis < b.axis ? -1 : a.axis > b.axis ? 1 : a.width - b.width || a.bucket - b.bucket);
 }

@@ -15,8 +15,7 @@ export default definePlugin({
   migrations: { '001-training-tables': trainingTables },
   setup(ctx) {
     const maxItems = Number(ctx.config.env.INGEST_MAX_ITEMS ?? DEFAULT_MAX_ITEMS) || DEFAULT_MAX_ITEMS;
-    const poolMax = (ctx.db.knex.client as { pool?: { max?: number } }).pool?.max ?? 10;
-    const ingest = new IngestService(ctx, { maxItems, claimSlots: Math.floor(poolMax / 2) });
+    const ingest = new IngestService(ctx, { maxItems });
     const runs = new RunService(ctx);
     registerIngestRoutes(ctx, ingest);
     registerProjectRoutes(ctx);

@@ -1,6 +1,7 @@
 import { LOG_LEVELS } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { wireNumberSchema } from './json-number.js';
+import { MAX_EPOCH, metricColumnsSchema } from './metric-columns.js';
 
 export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -25,7 +26,7 @@ export const ingestMetricSchema = z.object({
   name: metricName,
   value: wireNumberSchema,
   step: counter,
-  epoch: counter,
+  epoch: z.number().int().nonnegative().max(MAX_EPOCH).nullish(),
   ts: millis,
 });
 
@@ -64,6 +65,8 @@ export const ingestBatchSchema = z.object({
   batch_id: z.string().min(1).max(200),
   run: ingestRunSchema,
   metrics: z.array(ingestMetricSchema).default([]),
+  /** The same points as parallel arrays (faster to encode and check); may come with `metrics`. */
+  metric_columns: metricColumnsSchema.optional(),
   logs: z.array(ingestLogSchema).default([]),
   events: z.array(ingestEventSchema).default([]),
   spans: z.array(ingestSpanSchema).default([]),

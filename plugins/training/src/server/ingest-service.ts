@@ -4,7 +4,6 @@ import type { IngestAnswer, IngestBatch } from './ingest-schema.js';
 import { fromWire, toWire } from './json-number.js';
 import { ensureProject } from './project-store.js';
 import { storeMetricLast, upsertRun } from './run-store.js';
-import { Semaphore } from './semaphore.js';
 import { runTopic, type TrainingDeps } from './training-deps.js';
 
 export const DEFAULT_MAX_ITEMS = 50_000;
@@ -13,33 +12,26 @@ const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'criti
 /**
  * Exactly-once for metric points, at-least-once for logs, events and spans:
  *
- * 1. The batch id is claimed (INSERT into ingest_batches) in a transaction that stays open while the
- *    run-metrics port writes the points, and commits right after them. A concurrent resend blocks on
- *    the claim's unique key until then and finds the batch stored. If the point write fails the claim
- *    rolls back and the resend stores the batch. (The port commits on its own connection, because a
- *    port cannot join a caller's transaction; the only window for a duplicate is a crash between the
- *    two commits.)
- * 2. Logs, events and spans go to their ports after that commit. The claim is then in state
- *    `metrics`; when all three are written it becomes `complete`. A failure there answers 503
- *    (retryable): the resend skips the points and writes logs/events/spans again — so a log line can
- *    appear twice after a partial failure (at-least-once). Spans carry their own ids, which span
- *    stores key on, so a re-sent span replaces rather than duplicates where the traces port upserts.
- *
- * Holding a connection while the port takes another could exhaust the pool under load, so claims
- * are capped at half the pool (`claimSlots`).
+ * 1. The batch id is recorded in ingest_batches (state `metrics`) first, with its run: a batch id seen
+ *    before for another run is a 409, one whose side data all stored (`complete`) is a duplicate.
+ * 2. The points go to the run-metrics port with the batch id as idempotency key. The provider stores
+ *    the key in the same transaction as the points and reports whether the batch was new, so a resend
+ *    — after a crash, a lost answer, or concurrently — never stores them twice, and nothing here holds
+ *    a transaction open across the port's write.
+ * 3. Logs, events and spans go to their ports; when all three are written the batch becomes
+ *    `complete`. A failure there answers 503 (retryable): the resend finds its points stored and writes
+ *    logs/events/spans again — so a log line can appear twice after a partial failure or a concurrent
+ *    resend (at-least-once). Spans carry their own ids, which span stores key on.
  */
 export class IngestService {
-  private readonly claims: Semaphore;
-
   constructor(
     private readonly deps: TrainingDeps,
-    private readonly options: { maxItems: number; claimSlots: number },
-  ) {
-    this.claims = new Semaphore(Math.max(1, options.claimSlots));
-  }
+    private readonly options: { maxItems: number },
+  ) {}
 
   async ingest(db: TenantDb, batch: IngestBatch): Promise<IngestAnswer> {
-    const items = batch.metrics.length + batch.logs.length + batch.events.length + batch.spans.length;
+    const columns = batch.metric_columns ?? [];
+    const items = batch.metrics.length + columns.length + batch.logs.length + batch.events.length + batch.spans.length;
     if (items > this.options.maxItems) {
       throw new ProblemError(413, 'Payload Too Large', `the batch holds ${items} items; the limit is ${this.options.maxItems} (INGEST_MAX_ITEMS)`, undefined, {
         limit: this.options.maxItems,
@@ -63,13 +55,16 @@ export class IngestService {
       await this.publish(db.tenantId, run.runId, { type: 'status', status: run.status, previous_status: run.previousStatus });
     }
 
-    const points: MetricPoint[] = batch.metrics.map((m) => ({
-      runId: run.runId, name: m.name, value: fromWire(m.value), step: m.step ?? null, epoch: m.epoch ?? null, ts: m.ts,
-    }));
-    const claim = await this.claims.run(() => this.claimAndWritePoints(db, batch.batch_id, run.runId, points));
-    if (claim === 'complete') {
+    const seen = await this.recordBatch(db, batch.batch_id, run.runId);
+    if (seen === 'complete') {
       return { run_id: run.runId, batch_id: batch.batch_id, duplicate: true, accepted: { metrics: 0, logs: 0, events: 0, spans: 0 } };
     }
+    const points: MetricPoint[] = new Array(batch.metrics.length + columns.length);
+    let at = 0;
+    for (const m of batch.metrics) points[at++] = { runId: run.runId, name: m.name, value: fromWire(m.value), step: m.step ?? null, epoch: m.epoch ?? null, ts: m.ts };
+    for (const m of columns) points[at++] = { runId: run.runId, name: m.name, value: m.value, step: m.step, epoch: m.epoch, ts: m.ts };
+    const port = points.length > 0 ? await this.deps.port('run-metrics', db.tenantId) : null;
+    const stored = port ? (await port.write(points, { idempotencyKey: batch.batch_id })).stored : false;
 
     const projectName = batch.run.project;
     try {
@@ -81,38 +76,32 @@ export class IngestService {
     await db.table('ingest_batches').where('ingest_batches.batch_id', batch.batch_id).update({ state: 'complete' });
 
     const accepted = {
-      metrics: claim === 'new' ? points.length : 0,
+      metrics: stored ? points.length : 0,
       logs: batch.logs.length,
       events: batch.events.length,
       spans: batch.spans.length,
     };
-    if (claim === 'new' && points.length > 0) {
-      const port = await this.deps.port('run-metrics', db.tenantId);
-      await storeMetricLast(db, run.runId, await port.summaries([run.runId]));
-    }
-    await this.publish(db.tenantId, run.runId, { type: 'batch', batch_id: batch.batch_id, counts: accepted, latest: latestPerMetric(points) });
+    if (stored && port) await storeMetricLast(db, run.runId, await port.summaries([run.runId]));
+    await this.publish(db.tenantId, run.runId, { type: 'batch', batch_id: batch.batch_id, counts: accepted, latest: stored ? latestPerMetric(points) : [] });
     await this.deps.hooks.batchIngested.promise({ tenantId: db.tenantId, runId: run.runId, batchId: batch.batch_id, counts: accepted });
-    return { run_id: run.runId, batch_id: batch.batch_id, duplicate: claim === 'resumed', accepted };
+    // A duplicate: the batch id was seen before, or (concurrently) another request stored its points.
+    const duplicate = seen === 'seen' || (points.length > 0 && !stored);
+    return { run_id: run.runId, batch_id: batch.batch_id, duplicate, accepted };
   }
 
-  /** 'new': points written now; 'resumed': points were stored before, side data was not; 'complete': all stored before. */
-  private async claimAndWritePoints(db: TenantDb, batchId: string, runId: string, points: MetricPoint[]): Promise<'new' | 'resumed' | 'complete'> {
-    return db.transaction(async (trx) => {
-      const inserted = await trx.knex.raw<{ rows: unknown[] }>(
-        `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
-         ON CONFLICT (tenant_id, batch_id) DO NOTHING RETURNING batch_id`,
-        [db.tenantId, batchId, runId],
-      );
-      if (inserted.rows.length === 0) {
-        const existing = (await trx.table('ingest_batches').where('ingest_batches.batch_id', batchId).first('state', 'run_id')) as { state: string; run_id: string } | undefined;
-        if (existing && existing.run_id !== runId) {
-          throw new ProblemError(409, 'Conflict', `batch ${batchId} was already stored for another run`);
-        }
-        return existing?.state === 'complete' ? 'complete' : 'resumed';
-      }
-      if (points.length > 0) await (await this.deps.port('run-metrics', db.tenantId)).write(points);
-      return 'new';
-    });
+  /** 'new': first sight of this batch id; 'seen': seen before, side data not all stored; 'complete': all stored before. */
+  private async recordBatch(db: TenantDb, batchId: string, runId: string): Promise<'new' | 'seen' | 'complete'> {
+    const inserted = await db.knex.raw<{ rows: unknown[] }>(
+      `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
+       ON CONFLICT (tenant_id, batch_id) DO NOTHING RETURNING batch_id`,
+      [db.tenantId, batchId, runId],
+    );
+    if (inserted.rows.length > 0) return 'new';
+    const existing = (await db.table('ingest_batches').where('ingest_batches.batch_id', batchId).first('state', 'run_id')) as { state: string; run_id: string } | undefined;
+    if (existing && existing.run_id !== runId) {
+      throw new ProblemError(409, 'Conflict', `batch ${batchId} was already stored for another run`);
+    }
+    return existing?.state === 'complete' ? 'complete' : 'seen';
   }
 
   private async writeSideData(tenantId: string, runId: string, service: string, batch: IngestBatch): Promise<void> {

@@ -29,8 +29,11 @@ const downloadUrl = (runId: string, artifactId: string) => `/api/v1/runs/${runId
 export function registerArtifactRoutes(ctx: PluginContext): void {
   const tags = ['training'];
   const maxBytes = Number(ctx.config.env.ARTIFACT_MAX_BYTES ?? DEFAULT_ARTIFACT_MAX_BYTES) || DEFAULT_ARTIFACT_MAX_BYTES;
-  const upload = {
-    path: '/runs/:id/artifacts', status: 201, rawBody: true, tags,
+  // One route for training scripts (an `ingest` token) and people or tools (a `write` token, or a
+  // session): both upload the same way. runs:ingest is held by exactly the roles that hold runs:write.
+  ctx.route({
+    method: 'POST', path: '/runs/:id/artifacts', permission: 'runs:ingest', scope: ['ingest', 'write'], status: 201, rawBody: true, tags,
+    summary: 'Upload or replace an artifact at a path of the run (ingest or write token, or a session; streamed; sha256 and size recorded)',
     schema: {
       params: idParams,
       query: z.object({ path: artifactPath, type: z.enum(ARTIFACT_TYPES).default('other') }),
@@ -48,12 +51,7 @@ export function registerArtifactRoutes(ctx: PluginContext): void {
       const info = await objects.put(key, body, { contentType });
       return artifactView(await recordArtifact(db, { run_id: run.id, path: query.path, type: query.type, size: info.size, sha256: info.sha256, storage_key: key }));
     },
-  } as const;
-  // The kernel gives a route one permission and one token scope, and the protocol lets both an `ingest`
-  // token (training scripts) and a `write` token (people, tools) upload. So the upload is declared twice
-  // on one path: POST for runs:ingest + `ingest`, PUT (the same idempotent put-at-path) for runs:write + `write`.
-  ctx.route({ ...upload, method: 'POST', permission: 'runs:ingest', scope: 'ingest', summary: 'Upload an artifact from a training script (ingest token; streamed; sha256 and size recorded)' });
-  ctx.route({ ...upload, method: 'PUT', permission: 'runs:write', scope: 'write', summary: 'Upload or replace an artifact (write token or session; streamed; sha256 and size recorded)' });
+  });
   ctx.route({
     method: 'GET', path: '/runs/:id/artifacts', permission: 'runs:read', tags, summary: "A run's artifacts",
     schema: { params: idParams, response: z.object({ items: z.array(artifactSchema) }) },

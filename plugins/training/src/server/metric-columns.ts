@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** A metric point read from `metric_columns`, value already decoded (NaN/±Infinity as numbers). */
+export interface ColumnMetric {
+  name: string;
+  value: number;
+  step: number | null;
+  epoch: number | null;
+  ts: number;
+}
+
+/** epoch is stored as integer (int4). */
+export const MAX_EPOCH = 2_147_483_647;
+const MAX_NAME = 200;
+const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+type Issue = { path: (string | number)[]; message: string };
+
+/**
+ * The columnar metric form of a batch (docs/ingest-protocol.md): parallel arrays, one entry per point.
+ * It exists for speed — a client encodes four flat arrays far faster than N objects, and the server
+ * checks them here in tight loops instead of running a zod object schema per point — so the checks
+ * are by hand, but as precise as zod's: each names the entry (`metric_columns.value[3]`).
+ * At most `maxIssues` problems are reported; one is enough to refuse the batch.
+ */
+export function readMetricColumns(input: unknown, maxIssues = 20): { points: ColumnMetric[] } | { issues: Issue[] } {
+  const issues: Issue[] = [];
+  const fail = (path: (string | number)[], message: string) => issues.length < maxIssues && issues.push({ path, message });
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { issues: [{ path: [], message: 'expected an object of arrays: name, value, ts, and optionally step, epoch' }] };
+  }
+  const columns = input as Record<string, unknown>;
+  for (const key of Object.keys(columns)) {
+    if (!['name', 'value', 'step', 'epoch', 'ts'].includes(key)) fail([key], 'unknown column (expected name, value, step, epoch, ts)');
+  }
+  const column = (key: string, required: boolean): unknown[] | null => {
+    const value = columns[key];
+    if (value === undefined && !required) return null;
+    if (!Array.isArray(value)) {
+      fail([key], 'expected an array');
+      return null;
+    }
+    return value;
+  };
+  const names = column('name', true);
+  const values = column('value', true);
+  const ts = column('ts', true);
+  const steps = column('step', false);
+  const epochs = column('epoch', false);
+  if (!names || !values || !ts || issues.length > 0) return { issues };
+  const n = names.length;
+  for (const [key, col] of [['value', values], ['ts', ts], ['step', steps], ['epoch', epochs]] as const) {
+    if (col && col.length !== n) fail([key], `expected ${n} entries (as many as name), got ${col.length}`);
+  }
+  if (issues.length > 0) return { issues };
+
+  const points: ColumnMetric[] = new Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const name = names[i];
+    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME) fail(['name', i], `expected a string of 1 to ${MAX_NAME} characters`);
+    let value = values[i];
+    if (typeof value !== 'number') {
+      const special = typeof value === 'string' ? SPECIAL[value] : undefined;
+      if (special === undefined) fail(['value', i], 'expected a number or NaN/Infinity/-Infinity');
+      value = special;
+    }
+    const t = ts[i];
+    if (typeof t !== 'number' || !(t >= 0) || t === Infinity) fail(['ts', i], 'expected milliseconds since the Unix epoch (a finite number ≥ 0)');
+    const step = steps ? steps[i] : null;
+    if (step !== null && step !== undefined && !(Number.isSafeInteger(step) && (step as number) >= 0)) fail(['step', i], 'expected an integer ≥ 0 or null');
+    const epoch = epochs ? epochs[i] : null;
+    if (epoch !== null && epoch !== undefined && !(Number.isInteger(epoch) && (epoch as number) >= 0 && (epoch as number) <= MAX_EPOCH)) {
+      fail(['epoch', i], `expected an integer from 0 to ${MAX_EPOCH} or null`);
+    }
+    if (issues.length === 0) {
+      points[i] = { name: name as string, value: value as number, step: (step as number | null | undefined) ?? null, epoch: (epoch as number | null | undefined) ?? null, ts: t as number };
+    } else if (issues.length >= maxIssues) break;
+  }
+  return issues.length > 0 ? { issues } : { points };
+}
+
+/** The zod face of readMetricColumns, for the route's body schema: issues keep their entry paths. */
+export const metricColumnsSchema = z
+  .unknown()
+  .transform((input, ctx) => {
+    const read = readMetricColumns(input);
+    if ('issues' in read) {
+      for (const issue of read.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    return read.points;
+  })
+  .meta({
+    description: 'Metric points as parallel arrays of equal length: name (string), value (number or "NaN"/"Infinity"/"-Infinity"), ts (ms since the epoch), and optionally step and epoch (integer ≥ 0 or null).',
+  });

@@ -7,7 +7,9 @@
 //  (e) GET /runs over 10k runs (p95);
 //  (f) SDK call → SSE event latency (p50/p95).
 // MLflow goes into a venv under .bench/ (git-ignored); when it cannot be installed the reason is printed
-// and the other figures still are. BENCH_POINTS (default 1,000,000) and BENCH_RUNS (10,000) scale it.
+// and the other figures still are. BENCH_POINTS (default 1,000,000) and BENCH_RUNS (10,000) scale it;
+// BENCH_ONLY=a,c,f runs only those sections (b needs a); NODE_CPU_PROF=<dir> starts the platform under
+// `node --cpu-prof` and leaves its profile there.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +26,8 @@ const BENCH_DIR = path.join(ROOT, '.bench');
 const MLFLOW_VENV = path.join(BENCH_DIR, 'mlflow-venv');
 const PYTHON = process.env.PYTHON ?? 'python3';
 const figures = [];
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+const runs = (section) => !ONLY || ONLY.has(section);
 
 const pct = (samples, p) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
 const fmt = (n, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -265,49 +269,62 @@ run.finish(timeout=30)
   return latencies;
 }
 
-const platform = await startPlatform({ env: { LOG_LEVEL: 'warn' } });
+const cpuProf = process.env.NODE_CPU_PROF;
+const platform = await startPlatform({ env: { LOG_LEVEL: 'warn' }, nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [] });
 try {
   const token = await createApiToken(platform.baseUrl, 'ml_engineer@demo-tenant.local', ['ingest', 'read', 'write']);
   const base = platform.baseUrl;
   console.log(`training data plane, platform at ${base} (${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''})`);
 
-  console.log('\n(a)/(b) metric points/s, one client, batched');
-  const sdkRun = python(SDK_THROUGHPUT, { URL: base, TOKEN: token, N: String(POINTS) });
-  const sdkRate = sdkRun.points / sdkRun.seconds;
-  figure('monitor_sdk → OneService → PostgreSQL', `${fmt(sdkRate)} points/s (${fmt(sdkRun.points)} points in ${sdkRun.seconds.toFixed(1)} s, all acknowledged: ${sdkRun.ok})`, '≥ 200,000');
-  const mlflowPoints = Math.min(POINTS, Number(process.env.BENCH_MLFLOW_POINTS ?? 100_000));
-  const mlflow = await mlflowThroughput(mlflowPoints);
-  if (mlflow.error) {
-    figure('MLflow tracking server (sqlite), log_batch × 1,000', `not measured: ${mlflow.error}`);
-  } else {
-    const mlflowRate = mlflow.points / mlflow.seconds;
-    figure('MLflow tracking server (sqlite), log_batch × 1,000', `${fmt(mlflowRate)} points/s (${fmt(mlflow.points)} points in ${mlflow.seconds.toFixed(1)} s)`);
-    figure('ratio OneService / MLflow', `${fmt(sdkRate / mlflowRate, 1)}×`, '≥ 50×');
+  if (runs('a')) {
+    console.log('\n(a)/(b) metric points/s, one client, batched');
+    const sdkRun = python(SDK_THROUGHPUT, { URL: base, TOKEN: token, N: String(POINTS) });
+    const sdkRate = sdkRun.points / sdkRun.seconds;
+    figure('monitor_sdk → OneService → PostgreSQL', `${fmt(sdkRate)} points/s (${fmt(sdkRun.points)} points in ${sdkRun.seconds.toFixed(1)} s, all acknowledged: ${sdkRun.ok})`, '≥ 200,000');
+    if (runs('b')) {
+      const mlflowPoints = Math.min(POINTS, Number(process.env.BENCH_MLFLOW_POINTS ?? 100_000));
+      const mlflow = await mlflowThroughput(mlflowPoints);
+      if (mlflow.error) {
+        figure('MLflow tracking server (sqlite), log_batch × 1,000', `not measured: ${mlflow.error}`);
+      } else {
+        const mlflowRate = mlflow.points / mlflow.seconds;
+        figure('MLflow tracking server (sqlite), log_batch × 1,000', `${fmt(mlflowRate)} points/s (${fmt(mlflow.points)} points in ${mlflow.seconds.toFixed(1)} s)`);
+        figure('ratio OneService / MLflow', `${fmt(sdkRate / mlflowRate, 1)}×`, '≥ 50×');
+      }
+    }
   }
 
-  console.log('\n(c) log_metric call cost');
-  figure('log_metric median', `${python(CALL_COST).median_us.toFixed(2)} µs`, '≤ 5 µs');
-
-  console.log(`\n(d) series, ${fmt(POINTS)} points → 1,000 buckets, over HTTP`);
-  const longRun = await seedLongRun(base, token, POINTS);
-  for (const by of ['step', 'time']) {
-    await api(base, token, 'GET', `/api/v1/runs/${longRun}/metrics?name=loss&by=${by}&points=1000`);
-    const t = await timed(40, () => api(base, token, 'GET', `/api/v1/runs/${longRun}/metrics?name=loss&by=${by}&points=1000`));
-    figure(`series by ${by}`, `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`, '≤ 50 ms p95');
+  if (runs('c')) {
+    console.log('\n(c) log_metric call cost');
+    figure('log_metric median', `${python(CALL_COST).median_us.toFixed(2)} µs`, '≤ 5 µs');
   }
 
-  console.log(`\n(e) GET /runs with ${fmt(RUNS)} runs, over HTTP`);
-  const seedStart = performance.now();
-  await seedRuns(base, token, RUNS);
-  console.log(`  (seeded ${fmt(RUNS)} runs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
-  for (const [label, query] of [['newest first', ''], ['sort=-metric.accuracy', '&sort=-metric.accuracy'], ['tag=exp:e7', '&tag=exp:e7']]) {
-    const t = await timed(40, () => api(base, token, 'GET', `/api/v1/runs?project=bench-list&page_size=50${query}`));
-    figure(`GET /runs ${label}`, `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`, '≤ 500 ms p95');
+  if (runs('d')) {
+    console.log(`\n(d) series, ${fmt(POINTS)} points → 1,000 buckets, over HTTP`);
+    const longRun = await seedLongRun(base, token, POINTS);
+    for (const by of ['step', 'time']) {
+      await api(base, token, 'GET', `/api/v1/runs/${longRun}/metrics?name=loss&by=${by}&points=1000`);
+      const t = await timed(40, () => api(base, token, 'GET', `/api/v1/runs/${longRun}/metrics?name=loss&by=${by}&points=1000`));
+      figure(`series by ${by}`, `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`, '≤ 50 ms p95');
+    }
   }
 
-  console.log('\n(f) SDK call → SSE event');
-  const latencies = await sseLatency(base, token, 40);
-  figure('log_metric → SSE metrics event', latencies.length ? `p50 ${fmt(pct(latencies, 50))} ms, p95 ${fmt(pct(latencies, 95))} ms (${latencies.length}/40 seen)` : 'no event arrived', '≤ 1 s');
+  if (runs('e')) {
+    console.log(`\n(e) GET /runs with ${fmt(RUNS)} runs, over HTTP`);
+    const seedStart = performance.now();
+    await seedRuns(base, token, RUNS);
+    console.log(`  (seeded ${fmt(RUNS)} runs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
+    for (const [label, query] of [['newest first', ''], ['sort=-metric.accuracy', '&sort=-metric.accuracy'], ['tag=exp:e7', '&tag=exp:e7']]) {
+      const t = await timed(40, () => api(base, token, 'GET', `/api/v1/runs?project=bench-list&page_size=50${query}`));
+      figure(`GET /runs ${label}`, `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`, '≤ 500 ms p95');
+    }
+  }
+
+  if (runs('f')) {
+    console.log('\n(f) SDK call → SSE event');
+    const latencies = await sseLatency(base, token, 40);
+    figure('log_metric → SSE metrics event', latencies.length ? `p50 ${fmt(pct(latencies, 50))} ms, p95 ${fmt(pct(latencies, 95))} ms (${latencies.length}/40 seen)` : 'no event arrived', '≤ 1 s');
+  }
 
   console.log('\nsummary');
   for (const f of figures) console.log(`  ${f.name.padEnd(52)} ${f.value}${f.aim ? `  [aim ${f.aim}]` : ''}`);

@@ -3,10 +3,13 @@
 It keeps only what the SDK's behaviour can be judged by: runs by client_run_id, items in arrival order,
 batch_ids seen (a resent batch is stored once), artifacts with their sha256. It can be told to answer
 errors, and can be stopped and started again on the same port to simulate an outage."""
+import array
+import base64
 import gzip
 import hashlib
 import json
 import socket
+import sys
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -181,8 +184,16 @@ def _columns_to_rows(body):
     cols = body.pop("metric_columns", None)
     if cols is None:
         return []
-    if not isinstance(cols, dict) or not all(isinstance(cols.get(k), list) for k in ("name", "value", "ts")):
+    if not isinstance(cols, dict) or not all(isinstance(cols.get(k), (list, dict)) for k in ("name", "value", "ts")):
         return [{"path": "metric_columns", "message": "expected name, value and ts arrays"}]
+    for k in ("value", "ts"):
+        if isinstance(cols[k], dict) and "f64" in cols[k]:
+            packed = array.array("d", base64.b64decode(cols[k]["f64"]))
+            if sys.byteorder == "big":
+                packed.byteswap()
+            # As the row form carries them: NaN and ±Infinity as the protocol's strings.
+            cols[k] = [v if v - v == 0.0 else ("NaN" if v != v else ("Infinity" if v > 0 else "-Infinity"))
+                       for v in packed]
     n = len(cols["name"])
     for k in ("value", "ts", "step", "epoch"):
         if k in cols and (not isinstance(cols[k], list) or len(cols[k]) != n):

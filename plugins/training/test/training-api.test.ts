@@ -122,6 +122,15 @@ describe('ingest', () => {
     const byEpoch = await k.request('GET', `/api/v1/runs/${runId}/metrics?name=acc&by=epoch`, { token: engineerA });
     expect(byEpoch.body.buckets.map((b: { x: number; last: unknown }) => [b.x, b.last])).toEqual([[1, 0.75]]);
 
+    // value and ts packed as little-endian float64s (what monitor_sdk sends): NaN needs no string there.
+    const f64 = (numbers: number[]) => ({ f64: Buffer.from(new Float64Array(numbers).buffer).toString('base64') });
+    const packed = await ingest(ingestA, { ...batch('columns'), metric_columns: { name: ['loss', 'loss'], value: f64([Number.NaN, 0.125]), step: [3, 4], ts: f64([T0 + 3, T0 + 4.25]) } });
+    expect(packed.status).toBe(202);
+    const more = await k.request('GET', `/api/v1/runs/${runId}/metrics?name=loss&by=step`, { token: engineerA });
+    expect(more.body.buckets.map((b: { x: number; last: unknown }) => [b.x, b.last])).toEqual([[0, 0.5], [1, 'NaN'], [2, 0.25], [3, 'NaN'], [4, 0.125]]);
+    const torn = await ingest(ingestA, batch('columns-bad', { metric_columns: { name: ['a'], value: { f64: Buffer.alloc(7).toString('base64') }, ts: [T0] } }));
+    expect(torn.body.errors[0]).toMatchObject({ path: 'metric_columns.value.f64', message: 'expected base64 of whole float64s (8 bytes each), got 7 bytes' });
+
     const bad = await ingest(ingestA, batch('columns-bad', { metric_columns: { name: ['a', 'a', 'a', 'a'], value: [1, 2, 3, 'lots'], step: [0, 1, 2, -3], ts: [T0, T0, T0, T0] } }));
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['metric_columns.value[3]', 'metric_columns.step[3]']);

@@ -1,0 +1,71 @@
+// Where a point write's time goes inside PostgreSQL: each statement of the write path timed alone,
+// on a throw-away test database, for a batch shaped like monitor_sdk's (4 metrics per step).
+// `node plugins/run-metrics-postgres/bench/write-cost.mjs` after `npm run build` (it starts the built
+// platform for its PostgreSQL unless TEST_DATABASE_URL names one). Prints, never asserts.
+import { scopeToTenant } from '@oneservice/plugin-sdk';
+import { createTestDatabase } from '../../../plugin-sdk/dist/testing/database.js';
+import { randomUUID } from 'node:crypto';
+import { runMetricPoints } from '../dist/server/migrations/001-run-metric-points.js';
+import { runMetricTiles } from '../dist/server/migrations/002-run-metric-tiles.js';
+import { finerTimeTiles } from '../dist/server/migrations/003-finer-time-tiles.js';
+import { runMetricBatches } from '../dist/server/migrations/004-run-metric-batches.js';
+import { PostgresRunMetrics } from '../dist/server/postgres-run-metrics.js';
+
+import { freePort, startPlatform } from '../../../scripts/lib/platform-process.mjs';
+
+let platform = null;
+if (!process.env.TEST_DATABASE_URL) {
+  const pgPort = await freePort();
+  platform = await startPlatform({ demo: false, pgPort });
+  process.env.TEST_DATABASE_URL = `postgres://oneservice:oneservice@127.0.0.1:${pgPort}/postgres`;
+}
+const BATCH = Number(process.env.BATCH ?? 20_000);
+const BATCHES = Number(process.env.BATCHES ?? 15);
+const database = await createTestDatabase();
+try {
+  for (const m of [runMetricPoints, runMetricTiles, finerTimeTiles, runMetricBatches]) await m.up(database.knex);
+  const tenant = randomUUID();
+  const runId = randomUUID();
+  const store = new PostgresRunMetrics(scopeToTenant(database.knex, tenant));
+  const names = ['loss', 'accuracy', 'lr', 'grad_norm'];
+  const t0 = Date.now();
+  let step = 0;
+  const make = () => Array.from({ length: BATCH }, (_, i) => ({ runId, name: names[i % 4], value: Math.random(), step: step + Math.floor(i / 4), epoch: null, ts: t0 + (step + i / 4) * 0.05 }));
+  const started = performance.now();
+  for (let b = 0; b < BATCHES; b += 1) {
+    const points = make();
+    step += BATCH / 4;
+    await store.write(points, { idempotencyKey: randomUUID() });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`whole write path: ${Math.round((BATCH * BATCHES) / seconds).toLocaleString('en')} points/s (${BATCHES} × ${BATCH})`);
+
+  // The same rows by parts, on the raw tables, to see which statement costs what.
+  const knex = database.knex;
+  const time = async (label, sql) => {
+    const t = performance.now();
+    await knex.raw(sql);
+    const ms = performance.now() - t;
+    console.log(`  ${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  ${(ms * 1000 / (BATCH * BATCHES)).toFixed(2)} µs/point`);
+  };
+  // Where the per-point cost is: the same rows (one run, 4 names, rising steps) inserted into tables
+  // that differ only in their indexes.
+  await knex.raw('CREATE TABLE src AS SELECT * FROM run_metric_points');
+  const variants = {
+    'no index': [],
+    'step index (as stored)': ['(tenant_id, run_id, name, step) INCLUDE (value)'],
+    'step + ts indexes (as stored)': ['(tenant_id, run_id, name, step) INCLUDE (value)', '(tenant_id, run_id, name, ts)'],
+    'step + ts indexes without tenant_id': ['(run_id, name, step) INCLUDE (value)', '(run_id, name, ts)'],
+  };
+  for (const [label, indexes] of Object.entries(variants)) {
+    await knex.raw('DROP TABLE IF EXISTS variant');
+    await knex.raw('CREATE TABLE variant (LIKE run_metric_points)');
+    for (const columns of indexes) await knex.raw(`CREATE INDEX ON variant ${columns}`);
+    await time(`INSERT, ${label}`, 'INSERT INTO variant SELECT * FROM src');
+  }
+  const settings = await knex.raw(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','wal_level','shared_buffers','max_wal_size','full_page_writes','lc_collate') UNION ALL SELECT 'datcollate', datcollate FROM pg_database WHERE datname = current_database()`);
+  console.log('  settings:', settings.rows.map((r) => `${r.name}=${r.setting}`).join(' '));
+} finally {
+  await database.drop();
+  await platform?.stop();
+}

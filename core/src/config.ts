@@ -20,7 +20,8 @@ export const configSchema = z.object({
   ONESERVICE_PUBLIC_URL: z.string().url().optional(),
   ONESERVICE_SECRET_KEY: z.string().min(32).optional(),
   ONESERVICE_PLUGIN_PATHS: z.string().default(''),
-  ONESERVICE_PLUGINS_DISABLED: z.string().default(''),
+  // The plugin guide's example page is for authors and the browser suite, not for users' menus.
+  ONESERVICE_PLUGINS_DISABLED: z.string().default('example-hello'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(14 * 24 * 3600),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),

@@ -4,4 +4,5 @@ import { startPlatform as startBuiltPlatform } from '../../../scripts/lib/platfo
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export const startPlatform = () => startBuiltPlatform({ demo: true });
+// The example plugin is off by default (ONESERVICE_PLUGINS_DISABLED); the suite loads it.
+export const startPlatform = () => startBuiltPlatform({ demo: true, env: { ONESERVICE_PLUGINS_DISABLED: '' } });

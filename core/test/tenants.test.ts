@@ -43,8 +43,10 @@ it('deletes a tenant with its users, tokens, plugin rows and files, and audits i
   expect((await k.kernel.knex('lifecycle_widgets').select('name')).map((r) => r.name)).toEqual(['keep']);
   expect(existsSync(tenantDir)).toBe(false);
   expect((await k.request('GET', '/api/v1/me', { token: adminB })).status).toBe(401);
-  // A tenant's deletion is a platform event (its own audit rows stay, for the record).
-  const audit = await k.kernel.knex('audit_log').where({ action: 'tenant.delete', resource_id: k.tenants.b.id });
-  expect(audit).toHaveLength(1);
-  expect(audit[0].actor_email).toBe(k.superAdmin.email);
+  // A tenant's deletion is a platform event: the super-admin reads it without naming a tenant.
+  const audit = await k.request('GET', '/api/v1/audit?action=tenant.delete', { token });
+  expect(audit.body.items).toHaveLength(1);
+  expect(audit.body.items[0]).toMatchObject({ actor_email: k.superAdmin.email, resource_id: k.tenants.b.id });
+  const tenantAdmin = await k.request('GET', '/api/v1/audit?action=tenant.delete', { token: await k.login('a', 'TENANT_ADMIN') });
+  expect(tenantAdmin.body.items).toHaveLength(0);
 });

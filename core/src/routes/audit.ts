@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countRows } from '@oneservice/plugin-sdk';
+import { ProblemError, countRows } from '@oneservice/plugin-sdk';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const entrySchema = z.object({
@@ -7,10 +7,11 @@ const entrySchema = z.object({
   resource_id: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), details: z.record(z.string(), z.unknown()),
 });
 
-export function registerAuditRoutes(route: DeclareRoute, _services: KernelServices): void {
+export function registerAuditRoutes(route: DeclareRoute, { knex }: KernelServices): void {
   route({
-    method: 'GET', path: '/audit', permission: 'audit:read', tags: ['audit'],
+    method: 'GET', path: '/audit', permission: 'audit:read', tags: ['audit'], tenant: 'optional',
     summary: 'The tenant’s audit log (newest first unless sort=at)',
+    description: 'A platform super-admin who names no tenant sees the platform’s own entries: tenant creation and deletion, sign-ins of super-admins, failed sign-ins of unknown accounts.',
     schema: {
       query: z.object({
         actor: z.string().max(320).optional().describe('actor email (substring) or id'),
@@ -25,8 +26,9 @@ export function registerAuditRoutes(route: DeclareRoute, _services: KernelServic
       }),
       response: z.object({ items: z.array(entrySchema), total: z.number().int(), page: z.number().int(), page_size: z.number().int() }),
     },
-    async handler({ query, db }) {
-      let base = db.table('audit_log');
+    async handler({ query, db, tenantId, principal }) {
+      if (!tenantId && !principal.isSuperAdmin) throw new ProblemError(400, 'Bad Request', 'your account belongs to no tenant');
+      let base = tenantId ? db.table('audit_log') : knex('audit_log').whereNull('tenant_id');
       if (query.actor) base = /^[0-9a-f-]{36}$/i.test(query.actor) ? base.where('actor_id', query.actor) : base.whereILike('actor_email', `%${query.actor}%`);
       if (query.action) base = query.action.endsWith('*') ? base.whereLike('action', `${query.action.slice(0, -1).replace(/[%_]/g, '\\$&')}%`) : base.where('action', query.action);
       if (query.resource) base = base.where('resource', query.resource);

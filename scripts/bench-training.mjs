@@ -48,7 +48,8 @@ async function timed(times, work) {
 
 function python(script, env = {}, interpreter = PYTHON) {
   const result = spawnSync(interpreter, ['-c', script], { env: { ...process.env, PYTHONPATH: SDK_SRC, ...env }, encoding: 'utf8', timeout: 600_000 });
-  if (result.status !== 0) throw new Error(`python failed: ${result.stderr || result.error}`);
+  // The last lines say why; a whole traceback would drown the summary.
+  if (result.status !== 0) throw new Error(`python failed: ${String(result.stderr || result.error).trim().split('\n').slice(-2).join(' ')}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
 
@@ -60,7 +61,8 @@ from monitor_sdk import OneServiceRun
 n = int(os.environ["N"]); names = ["loss", "accuracy", "lr", "grad_norm"]
 run = OneServiceRun(base_url=os.environ["URL"], api_token=os.environ["TOKEN"], tenant="demo-tenant", project="bench",
                     run_name="throughput", spool_dir=tempfile.mkdtemp(), capture_console=False, system_metrics=False,
-                    exit_hooks=False, batch_size=int(os.environ.get("BATCH", "20000")), max_queue=400000)
+                    exit_hooks=False, batch_size=int(os.environ.get("BATCH", "20000")), max_queue=int(os.environ.get("MAX_QUEUE", "400000")),
+                    max_inflight=int(os.environ["INFLIGHT"]))
 run.wait_until_created(30)
 t = time.perf_counter()
 for i in range(n // 4):
@@ -125,13 +127,17 @@ function prepareMlflow() {
   }
 }
 
+// MLflow's telemetry thread edits os.environ while requests iterates it, which killed a run with
+// KeyError '_MLFLOW_TELEMETRY_SESSION_ID'; it is no part of what is measured, so it is off.
+const MLFLOW_QUIET = { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' };
+
 async function mlflowThroughput(points) {
   const setup = prepareMlflow();
   if (setup.error) return setup;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-mlflow-'));
   const port = await freePort();
   const server = spawn(setup.mlflow, ['server', '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--default-artifact-root', `${dir}/artifacts`, '--host', '127.0.0.1', '--port', String(port), '--workers', '1'], {
-    stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...MLFLOW_QUIET },
   });
   let output = '';
   server.stdout.on('data', (d) => (output += d));
@@ -148,7 +154,7 @@ async function mlflowThroughput(points) {
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    return python(MLFLOW_THROUGHPUT, { N: String(points), URL: `http://127.0.0.1:${port}` }, setup.python);
+    return python(MLFLOW_THROUGHPUT, { N: String(points), URL: `http://127.0.0.1:${port}`, ...MLFLOW_QUIET }, setup.python);
   } catch (error) {
     return { error: String(error.message ?? error) };
   } finally {
@@ -278,9 +284,14 @@ try {
 
   if (runs('a')) {
     console.log('\n(a)/(b) metric points/s, one client, batched');
-    const sdkRun = python(SDK_THROUGHPUT, { URL: base, TOKEN: token, N: String(POINTS) });
-    const sdkRate = sdkRun.points / sdkRun.seconds;
-    figure('monitor_sdk → OneService → PostgreSQL', `${fmt(sdkRate)} points/s (${fmt(sdkRun.points)} points in ${sdkRun.seconds.toFixed(1)} s, all acknowledged: ${sdkRun.ok})`, '≥ 200,000');
+    // The SDK's default (one batch in flight) and max_inflight=2; the ratio to MLflow takes the better.
+    let sdkRate = 0;
+    for (const inflight of [1, 2]) {
+      const sdkRun = python(SDK_THROUGHPUT, { URL: base, TOKEN: token, N: String(POINTS), INFLIGHT: String(inflight) });
+      const rate = sdkRun.points / sdkRun.seconds;
+      sdkRate = Math.max(sdkRate, rate);
+      figure(`monitor_sdk → OneService → PostgreSQL, ${inflight} in flight`, `${fmt(rate)} points/s (${fmt(sdkRun.points)} points in ${sdkRun.seconds.toFixed(1)} s, logged in ${sdkRun.logged.toFixed(1)} s, all acknowledged: ${sdkRun.ok})`, '≥ 200,000');
+    }
     if (runs('b')) {
       const mlflowPoints = Math.min(POINTS, Number(process.env.BENCH_MLFLOW_POINTS ?? 100_000));
       const mlflow = await mlflowThroughput(mlflowPoints);

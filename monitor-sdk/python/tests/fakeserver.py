@@ -11,6 +11,7 @@ import json
 import socket
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -43,6 +44,9 @@ class FakePlatform(object):
         self.artifacts = []
         self.scripted = []        # answers for the next requests: (status, headers, store_first)
         self.always = None        # (status, headers): answer every batch with this while set
+        self.batch_delay = 0.0    # seconds each batch takes, so that concurrent sends overlap
+        self.concurrent = 0       # batches being handled now, and the most at once
+        self.max_concurrent = 0
 
     # -- control ---------------------------------------------------------------------------------------
 
@@ -109,6 +113,18 @@ class FakePlatform(object):
         return None
 
     def handle_batch(self, headers, raw):
+        with self.lock:
+            self.concurrent += 1
+            self.max_concurrent = max(self.max_concurrent, self.concurrent)
+        try:
+            if self.batch_delay:
+                time.sleep(self.batch_delay)
+            return self._handle_batch(headers, raw)
+        finally:
+            with self.lock:
+                self.concurrent -= 1
+
+    def _handle_batch(self, headers, raw):
         with self.lock:
             self.requests += 1
             scripted = self.scripted.pop(0) if self.scripted else None

@@ -119,6 +119,22 @@ def test_batches_are_cut_by_size(platform, make_run):
     assert [v for _, v in platform.metric_values("m")] == [float(i) for i in range(1000)]
 
 
+def test_two_batches_in_flight_store_every_point_once_and_keep_the_newest_metadata(platform, make_run):
+    platform.batch_delay = 0.05
+    run = make_run(batch_size=200, flush_interval=5.0, max_inflight=2, tags={"phase": "a"})
+    for i in range(3000):
+        run.log_metric("m", float(i), step=i)
+        if i == 1500:
+            run.set_tags(phase="b")
+    assert run.finish(timeout=30) is True
+    # Arrival order is not kept with two in flight; the platform orders points by step.
+    assert sorted(platform.metric_values("m")) == [(i, float(i)) for i in range(3000)]
+    assert platform.max_concurrent == 2
+    header = platform.run(run.client_run_id)["header"]
+    assert header["tags"] == {"phase": "b"} and header["status"] == "finished"
+    assert platform.batches[-1]["run"]["status"] == "finished"
+
+
 def test_status_mapping():
     assert normalize_status("success") == "finished"
     assert normalize_status("FINISHED") == "finished"
@@ -208,6 +224,40 @@ def test_outage_mid_run_every_point_once_and_in_order(platform, make_run):
     assert platform.run()["header"]["status"] == "finished"
     assert not os.path.exists(run.spool_dir)
     print("\noutage %.1fs: %d points, %d batches spooled then replayed" % (outage, n, spooled_during_outage))
+
+
+def test_outage_with_two_in_flight_replays_every_point_once(platform, make_run):
+    """max_inflight=2 sends and replays the spool on two connections: arrival order is not kept, but no
+    point is lost or stored twice, and the final status still comes last."""
+    platform.batch_delay = 0.01
+    run = make_run(flush_interval=0.1, max_backoff=1.0, batch_size=50, max_inflight=2)
+    stop = threading.Event()
+    count = [0]
+
+    def train():
+        step = 0
+        while not stop.is_set():
+            run.log_metric("loss", 1.0 / (step + 1), step=step)
+            step += 1
+            time.sleep(0.001)
+        count[0] = step
+
+    t = threading.Thread(target=train)
+    t.start()
+    time.sleep(0.5)
+    platform.stop()
+    time.sleep(min(_outage_seconds(), 3.0))
+    spooled_during_outage = run.stats["batches_spooled"]
+    platform.start()
+    time.sleep(0.5)
+    stop.set()
+    t.join()
+    assert run.finish(timeout=30.0) is True
+    assert spooled_during_outage > 1
+    assert sorted(s for s, _ in platform.metric_values("loss")) == list(range(count[0]))
+    assert platform.max_concurrent == 2
+    assert platform.batches[-1]["run"]["status"] == "finished"
+    assert not os.path.exists(run.spool_dir)
 
 
 def test_finish_never_hangs_when_the_platform_is_down(tmp_path):

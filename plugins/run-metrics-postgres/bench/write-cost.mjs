@@ -31,14 +31,20 @@ try {
   const t0 = Date.now();
   let step = 0;
   const make = () => Array.from({ length: BATCH }, (_, i) => ({ runId, name: names[i % 4], value: Math.random(), step: step + Math.floor(i / 4), epoch: null, ts: t0 + (step + i / 4) * 0.05 }));
+  // CONCURRENCY writers share the batches, as a client with that many requests in flight would.
+  const concurrency = Number(process.env.CONCURRENCY ?? 1);
+  let next = 0;
   const started = performance.now();
-  for (let b = 0; b < BATCHES; b += 1) {
-    const points = make();
-    step += BATCH / 4;
-    await store.write(points, { idempotencyKey: randomUUID() });
-  }
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < BATCHES) {
+      next += 1;
+      const points = make();
+      step += BATCH / 4;
+      await store.write(points, { idempotencyKey: randomUUID() });
+    }
+  }));
   const seconds = (performance.now() - started) / 1000;
-  console.log(`whole write path: ${Math.round((BATCH * BATCHES) / seconds).toLocaleString('en')} points/s (${BATCHES} × ${BATCH})`);
+  console.log(`whole write path: ${Math.round((BATCH * BATCHES) / seconds).toLocaleString('en')} points/s (${BATCHES} × ${BATCH}, ${concurrency} at a time)`);
 
   // The same rows by parts, on the raw tables, to see which statement costs what.
   const knex = database.knex;

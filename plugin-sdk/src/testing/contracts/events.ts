@@ -119,5 +119,22 @@ export function describeEventsContract(providerName: string, make: MakeFixture<E
         expect(page.items.map((e) => e.type)).not.toContain('secret');
       }
     });
+
+    it('deletes one run: its events go, another run and the same run id in another tenant stay', async () => {
+      const doomed = unique('run');
+      const kept = unique('run');
+      const marker = unique('marker');
+      await write(fixture.tenantA, ['a', 'b'].map((type, n) => ({ ts: base + n * 1000, type: `doomed_${type}`, source: 'run', severity: 'info' as const, runId: doomed, attributes: { marker } })));
+      await write(fixture.tenantA, [{ ts: base + 1000, type: 'kept_in_a', source: 'run', severity: 'info', runId: kept, attributes: { marker } }]);
+      await write(fixture.tenantB, [{ ts: base + 1000, type: 'kept_in_b', source: 'run', severity: 'info', runId: doomed, attributes: { marker } }]);
+      await fixture.tenantA.deleteRun(doomed);
+      await fixture.settle?.();
+      expect(await typesOf(fixture.tenantA, { runId: doomed })).toEqual([]);
+      expect(await typesOf(fixture.tenantA, { attributes: { marker } })).toEqual(['kept_in_a']);
+      expect(await typesOf(fixture.tenantB, { runId: doomed })).toEqual(['kept_in_b']);
+      // Again, and for a run that never had events: nothing to do is not an error (a retried delete completes).
+      await fixture.tenantA.deleteRun(doomed);
+      await fixture.tenantA.deleteRun(unique('run'));
+    });
   });
 }

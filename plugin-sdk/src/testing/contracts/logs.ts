@@ -215,5 +215,22 @@ export function describeLogsContract(providerName: string, make: MakeFixture<Log
         expect(page.items.map((i) => i.message)).not.toContain('secret of tenant a');
       }
     });
+
+    it('deletes one run: its records go, another run and the same run id in another tenant stay', async () => {
+      const doomed = unique('run');
+      const kept = unique('run');
+      await write(fixture.tenantA, [1, 2, 3].map((n) => ({ ts: base + n * 1000, level: 'info' as const, message: `doomed ${n}`, runId: doomed })));
+      await write(fixture.tenantA, [{ ts: base + 2000, level: 'info', message: 'kept in a', runId: kept }]);
+      await write(fixture.tenantB, [{ ts: base + 2000, level: 'info', message: 'kept in b', runId: doomed }]);
+      await fixture.tenantA.deleteRun(doomed);
+      await fixture.settle?.();
+      expect((await fixture.tenantA.search({ runId: doomed })).items).toEqual([]);
+      expect((await fixture.tenantA.histogram({ runId: doomed, from: base, to: base + 9999, buckets: 1 }))[0]?.count).toBe(0);
+      expect((await fixture.tenantA.search({ runId: kept })).items.map((i) => i.message)).toEqual(['kept in a']);
+      expect((await fixture.tenantB.search({ runId: doomed })).items.map((i) => i.message)).toEqual(['kept in b']);
+      // Again, and for a run that never had records: nothing to do is not an error (a retried delete completes).
+      await fixture.tenantA.deleteRun(doomed);
+      await fixture.tenantA.deleteRun(unique('run'));
+    });
   });
 }

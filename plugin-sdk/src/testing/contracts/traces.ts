@@ -126,5 +126,36 @@ export function describeTracesContract(providerName: string, make: MakeFixture<T
       expect((await b.getTrace(t1.id))?.map(normalise)).toEqual([normalise(own)]);
       expect((await fixture.tenantA.getTrace(t1.id))?.map(normalise)).toEqual(trace1.map(normalise));
     });
+
+    it("deletes one run's spans: other spans of its traces, other runs and the same run id in another tenant stay", async () => {
+      const doomed = unique('run');
+      const kept = unique('run');
+      const service = unique('deleted');
+      const whole = { id: traceId(), root: spanId(), child: spanId() };
+      const shared = { id: traceId(), root: spanId(), child: spanId() };
+      const other = { id: traceId(), root: spanId() };
+      const doomedSpans = [
+        span({ traceId: whole.id, spanId: whole.root, parentSpanId: null, name: 'epoch', service, start: base, end: base + 50, runId: doomed, attributes: {} }),
+        span({ traceId: whole.id, spanId: whole.child, parentSpanId: whole.root, name: 'step', service, start: base + 1, end: base + 9, runId: doomed, attributes: {} }),
+        span({ traceId: shared.id, spanId: shared.child, parentSpanId: shared.root, name: 'step', service, start: base + 101, end: base + 109, runId: doomed, attributes: {} }),
+      ];
+      const sharedRoot = span({ traceId: shared.id, spanId: shared.root, parentSpanId: null, name: 'request', service, start: base + 100, end: base + 150, attributes: {} });
+      const otherRun = span({ traceId: other.id, spanId: other.root, parentSpanId: null, name: 'epoch', service, start: base + 200, end: base + 250, runId: kept, attributes: {} });
+      const inTenantB = span({ traceId: whole.id, spanId: whole.root, parentSpanId: null, name: 'epoch in b', service, start: base, end: base + 5, runId: doomed, attributes: {} });
+      await fixture.tenantA.writeSpans([...doomedSpans, sharedRoot, otherRun]);
+      await fixture.tenantB.writeSpans([inTenantB]);
+      await fixture.settle?.();
+      await fixture.tenantA.deleteRun(doomed);
+      await fixture.settle?.();
+      const window = { service, start: base - 1000, end: base + 10_000 };
+      expect(await fixture.tenantA.getTrace(whole.id)).toBeNull();
+      expect(await fixture.tenantA.findTraces({ ...window, runId: doomed })).toEqual([]);
+      expect((await fixture.tenantA.getTrace(shared.id))?.map(normalise)).toEqual([normalise(sharedRoot)]);
+      expect((await fixture.tenantA.getTrace(other.id))?.map(normalise)).toEqual([normalise(otherRun)]);
+      expect((await fixture.tenantB.getTrace(whole.id))?.map(normalise)).toEqual([normalise(inTenantB)]);
+      // Again, and for a run that never had spans: nothing to do is not an error (a retried delete completes).
+      await fixture.tenantA.deleteRun(doomed);
+      await fixture.tenantA.deleteRun(unique('run'));
+    });
   });
 }

@@ -75,6 +75,11 @@ export class PostgresEventStore implements EventsPort {
     const items = rows.slice(0, limit).map(fromRow);
     return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
   }
+
+  /** Served by the (tenant_id, run_id, ts, id) index. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.db.table('event_records').where('run_id', runId).delete();
+  }
 }
 
 const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((word) => word.length > 0);

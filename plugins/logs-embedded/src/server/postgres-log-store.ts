@@ -94,6 +94,11 @@ export class PostgresLogStore implements LogsPort {
     return buckets;
   }
 
+  /** Served by the (tenant_id, run_id, ts, id) index. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.db.table('log_records').where('run_id', runId).delete();
+  }
+
   private async earliest(search: Omit<LogSearch, 'limit' | 'after' | 'order'>): Promise<number | null> {
     const row = (await applyLogFilters(this.db.table('log_records'), search).min({ first: 'ts' }).first()) as { first: Date | null } | undefined;
     return row?.first ? row.first.getTime() : null;

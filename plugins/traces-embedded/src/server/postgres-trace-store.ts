@@ -120,6 +120,11 @@ export class PostgresTraceStore implements TracesPort {
     return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: Number(row.calls) }));
   }
 
+  /** Served by the (tenant_id, run_id, start_ms) index. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.db.table('trace_spans').where('run_id', runId).delete();
+  }
+
   /** Each trace's root: a span without a parent in the trace (the earliest if several, or if none). */
   private async roots(traceIds: string[]): Promise<Map<string, { name: string; service: string }>> {
     const rows = (await this.db

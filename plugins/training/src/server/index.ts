@@ -2,6 +2,7 @@ import { definePlugin } from '@oneservice/plugin-sdk';
 import { seedTrainingDemo } from './demo/seed-demo.js';
 import { DEFAULT_MAX_ITEMS, IngestService } from './ingest-service.js';
 import { trainingTables } from './migrations/001-training-tables.js';
+import { runHeaderRevision } from './migrations/002-run-header-revision.js';
 import { registerArtifactRoutes } from './routes/artifact-routes.js';
 import { registerIngestRoutes } from './routes/ingest-routes.js';
 import { registerMetricRoutes } from './routes/metric-routes.js';
@@ -12,7 +13,7 @@ import { registerRunRoutes } from './routes/run-routes.js';
 import { RunService } from './run-service.js';
 
 export default definePlugin({
-  migrations: { '001-training-tables': trainingTables },
+  migrations: { '001-training-tables': trainingTables, '002-run-header-revision': runHeaderRevision },
   setup(ctx) {
     const maxItems = Number(ctx.config.env.INGEST_MAX_ITEMS ?? DEFAULT_MAX_ITEMS) || DEFAULT_MAX_ITEMS;
     const ingest = new IngestService(ctx, { maxItems });

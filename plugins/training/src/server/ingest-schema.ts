@@ -20,6 +20,11 @@ export const ingestRunSchema = z.object({
   status: z.enum(RUN_STATUSES).optional(),
   started_at: millis.nullish(),
   ended_at: millis.nullish(),
+  /**
+   * Orders this run's headers: strictly increasing per client_run_id, across processes (monitor_sdk
+   * sends max(now in µs, last + 1)). A header at or below the highest one applied changes nothing.
+   */
+  revision: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const ingestMetricSchema = z.object({

@@ -1,24 +1,29 @@
 import type { EventRecord, EventSeverity, LogRecord, MetricPoint, SpanRecord, TenantDb } from '@oneservice/plugin-sdk';
 import { ProblemError } from '@oneservice/plugin-sdk';
-import type { IngestAnswer, IngestBatch } from './ingest-schema.js';
+import type { IngestAnswer, IngestBatch, RunStatus } from './ingest-schema.js';
 import { fromWire, toWire } from './json-number.js';
 import { ensureProject } from './project-store.js';
-import { storeMetricLast, upsertRun } from './run-store.js';
+import { headerVerdict, type RunHeader } from './run-header.js';
+import { applyRunHeader, lockOrCreateRun, storeMetricLast } from './run-store.js';
 import { runTopic, type TrainingDeps } from './training-deps.js';
 
 export const DEFAULT_MAX_ITEMS = 50_000;
 const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
 
 /**
- * Exactly-once for metric points, at-least-once for logs, events and spans:
+ * Exactly-once for metric points and run headers, at-least-once for logs, events and spans:
  *
- * 1. The batch id is recorded in ingest_batches (state `metrics`) first, with its run: a batch id seen
- *    before for another run is a 409, one whose side data all stored (`complete`) is a duplicate.
- * 2. The points go to the run-metrics port with the batch id as idempotency key. The provider stores
+ * 1. The batch id is looked up first: a batch seen before never touches its run again (a resend after
+ *    `finish` cannot reopen the run or re-apply old params), one seen for another run is a 409, and one
+ *    whose side data all stored (`complete`) is answered as a duplicate at once.
+ * 2. A new batch id is recorded in ingest_batches (state `metrics`) in one transaction with its run
+ *    header, under the run's row lock: the header is applied only when it is newer than what the run
+ *    shows (run-header.ts), and a concurrent send of the same batch that loses the race applies nothing.
+ * 3. The points go to the run-metrics port with the batch id as idempotency key. The provider stores
  *    the key in the same transaction as the points and reports whether the batch was new, so a resend
  *    — after a crash, a lost answer, or concurrently — never stores them twice, and nothing here holds
- *    a transaction open across the port's write.
- * 3. Logs, events and spans go to their ports; when all three are written the batch becomes
+ *    a transaction open across the port's write. Points of a batch whose header was older are stored too.
+ * 4. Logs, events and spans go to their ports; when all three are written the batch becomes
  *    `complete`. A failure there answers 503 (retryable): the resend finds its points stored and writes
  *    logs/events/spans again — so a log line can appear twice after a partial failure or a concurrent
  *    resend (at-least-once). Spans carry their own ids, which span stores key on.
@@ -38,39 +43,22 @@ export class IngestService {
         limit_name: 'INGEST_MAX_ITEMS',
       });
     }
-    const projectId = await ensureProject(db, batch.run.project);
-    const run = await upsertRun(db, {
-      clientRunId: batch.run.client_run_id,
-      projectId,
-      name: batch.run.name,
-      framework: batch.run.framework,
-      tags: batch.run.tags,
-      params: batch.run.params,
-      status: batch.run.status,
-      startedAt: batch.run.started_at,
-      endedAt: batch.run.ended_at,
-    });
-    if (run.previousStatus !== null && run.previousStatus !== run.status) {
-      await this.deps.hooks.runStatusChanged.promise({ tenantId: db.tenantId, runId: run.runId, status: run.status, previousStatus: run.previousStatus });
-      await this.publish(db.tenantId, run.runId, { type: 'status', status: run.status, previous_status: run.previousStatus });
-    }
-
-    const seen = await this.recordBatch(db, batch.batch_id, run.runId);
+    const { runId, seen } = (await this.earlierSight(db, batch)) ?? (await this.recordBatch(db, batch));
     if (seen === 'complete') {
-      return { run_id: run.runId, batch_id: batch.batch_id, duplicate: true, accepted: { metrics: 0, logs: 0, events: 0, spans: 0 } };
+      return { run_id: runId, batch_id: batch.batch_id, duplicate: true, accepted: { metrics: 0, logs: 0, events: 0, spans: 0 } };
     }
     const points: MetricPoint[] = new Array(batch.metrics.length + columns.length);
     let at = 0;
-    for (const m of batch.metrics) points[at++] = { runId: run.runId, name: m.name, value: fromWire(m.value), step: m.step ?? null, epoch: m.epoch ?? null, ts: m.ts };
-    for (const m of columns) points[at++] = { runId: run.runId, name: m.name, value: m.value, step: m.step, epoch: m.epoch, ts: m.ts };
+    for (const m of batch.metrics) points[at++] = { runId, name: m.name, value: fromWire(m.value), step: m.step ?? null, epoch: m.epoch ?? null, ts: m.ts };
+    for (const m of columns) points[at++] = { runId, name: m.name, value: m.value, step: m.step, epoch: m.epoch, ts: m.ts };
     const port = points.length > 0 ? await this.deps.port('run-metrics', db.tenantId) : null;
     const stored = port ? (await port.write(points, { idempotencyKey: batch.batch_id })).stored : false;
 
     const projectName = batch.run.project;
     try {
-      await this.writeSideData(db.tenantId, run.runId, projectName, batch);
+      await this.writeSideData(db.tenantId, runId, projectName, batch);
     } catch (error) {
-      this.deps.logger.warn({ err: error, tenantId: db.tenantId, runId: run.runId, batchId: batch.batch_id }, 'side data of a batch failed; the client will resend');
+      this.deps.logger.warn({ err: error, tenantId: db.tenantId, runId, batchId: batch.batch_id }, 'side data of a batch failed; the client will resend');
       throw new ProblemError(503, 'Service Unavailable', 'the metrics of this batch are stored but its logs, events or spans could not be; resend the same batch');
     }
     await db.table('ingest_batches').where('ingest_batches.batch_id', batch.batch_id).update({ state: 'complete' });
@@ -81,27 +69,74 @@ export class IngestService {
       events: batch.events.length,
       spans: batch.spans.length,
     };
-    if (stored && port) await storeMetricLast(db, run.runId, await port.summaries([run.runId]));
-    await this.publish(db.tenantId, run.runId, { type: 'batch', batch_id: batch.batch_id, counts: accepted, latest: stored ? latestPerMetric(points) : [] });
-    await this.deps.hooks.batchIngested.promise({ tenantId: db.tenantId, runId: run.runId, batchId: batch.batch_id, counts: accepted });
-    // A duplicate: the batch id was seen before, or (concurrently) another request stored its points.
-    const duplicate = seen === 'seen' || (points.length > 0 && !stored);
-    return { run_id: run.runId, batch_id: batch.batch_id, duplicate, accepted };
+    if (stored && port) await storeMetricLast(db, runId, await port.summaries([runId]));
+    await this.publish(db.tenantId, runId, { type: 'batch', batch_id: batch.batch_id, counts: accepted, latest: stored ? latestPerMetric(points) : [] });
+    await this.deps.hooks.batchIngested.promise({ tenantId: db.tenantId, runId, batchId: batch.batch_id, counts: accepted });
+    // Of concurrent sends of one batch, the one whose port write stored the points is the original (it
+    // may not be the one that recorded the batch id first); a batch without points, the first to record it.
+    const duplicate = points.length > 0 ? !stored : seen !== 'new';
+    return { run_id: runId, batch_id: batch.batch_id, duplicate, accepted };
   }
 
-  /** 'new': first sight of this batch id; 'seen': seen before, side data not all stored; 'complete': all stored before. */
-  private async recordBatch(db: TenantDb, batchId: string, runId: string): Promise<'new' | 'seen' | 'complete'> {
-    const inserted = await db.knex.raw<{ rows: unknown[] }>(
-      `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
-       ON CONFLICT (tenant_id, batch_id) DO NOTHING RETURNING batch_id`,
-      [db.tenantId, batchId, runId],
-    );
-    if (inserted.rows.length > 0) return 'new';
-    const existing = (await db.table('ingest_batches').where('ingest_batches.batch_id', batchId).first('state', 'run_id')) as { state: string; run_id: string } | undefined;
-    if (existing && existing.run_id !== runId) {
-      throw new ProblemError(409, 'Conflict', `batch ${batchId} was already stored for another run`);
+  /** A batch id seen before: 'seen' while its side data is not all stored, 'complete' after. */
+  private async earlierSight(db: TenantDb, batch: IngestBatch): Promise<{ runId: string; seen: 'seen' | 'complete' } | null> {
+    const row = (await db
+      .table('ingest_batches as b')
+      .join('runs as r', function joinRun() {
+        this.on('r.id', '=', 'b.run_id').andOn('r.tenant_id', '=', 'b.tenant_id');
+      })
+      .where('b.batch_id', batch.batch_id)
+      .first('b.state', 'b.run_id', 'r.client_run_id')) as { state: string; run_id: string; client_run_id: string } | undefined;
+    if (!row) return null;
+    if (row.client_run_id !== batch.run.client_run_id) {
+      throw new ProblemError(409, 'Conflict', `batch ${batch.batch_id} was already stored for another run`);
     }
-    return existing?.state === 'complete' ? 'complete' : 'seen';
+    return { runId: row.run_id, seen: row.state === 'complete' ? 'complete' : 'seen' };
+  }
+
+  /**
+   * First sight of a batch id: records it with its run header in one transaction. When a concurrent send
+   * of the same batch recorded it first, this one rolls back (its header is not applied twice) and
+   * continues as a resend. A status change is announced after the commit, once.
+   */
+  private async recordBatch(db: TenantDb, batch: IngestBatch): Promise<{ runId: string; seen: 'new' | 'seen' | 'complete' }> {
+    const projectId = await ensureProject(db, batch.run.project);
+    const header = runHeader(batch);
+    type StatusChange = { runId: string; status: RunStatus; previousStatus: RunStatus };
+    try {
+      const { runId, change } = await db.transaction(async (trx) => {
+        const run = await lockOrCreateRun(trx, projectId, header);
+        const inserted = await trx.knex.raw<{ rows: unknown[] }>(
+          `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
+           ON CONFLICT (tenant_id, batch_id) DO NOTHING RETURNING batch_id`,
+          [trx.tenantId, batch.batch_id, run.id],
+        );
+        if (inserted.rows.length === 0) throw new RecordedConcurrently();
+        let change: StatusChange | null = null;
+        if (!run.created && headerVerdict(run, header) === 'apply') {
+          const status = await applyRunHeader(trx, run.id, header);
+          if (status !== run.status) change = { runId: run.id, status, previousStatus: run.status };
+        }
+        return { runId: run.id, change };
+      });
+      if (change) await this.announce(db.tenantId, change);
+      return { runId, seen: 'new' };
+    } catch (error) {
+      if (!(error instanceof RecordedConcurrently)) throw error;
+      const sight = await this.earlierSight(db, batch);
+      if (!sight) throw new Error(`batch ${batch.batch_id} was recorded concurrently but cannot be found`);
+      return sight;
+    }
+  }
+
+  private async announce(tenantId: string, change: { runId: string; status: RunStatus; previousStatus: RunStatus }): Promise<void> {
+    try {
+      await this.deps.hooks.runStatusChanged.promise({ tenantId, ...change });
+    } catch (error) {
+      // The change is committed and a resend will not announce it again: a failing tap must not fail the batch.
+      this.deps.logger.warn({ err: error, tenantId, runId: change.runId }, 'a runStatusChanged tap failed');
+    }
+    await this.publish(tenantId, change.runId, { type: 'status', status: change.status, previous_status: change.previousStatus });
   }
 
   private async writeSideData(tenantId: string, runId: string, service: string, batch: IngestBatch): Promise<void> {
@@ -138,6 +173,17 @@ export class IngestService {
       this.deps.logger.warn({ err: error, tenantId, runId }, 'live publish failed');
     }
   }
+}
+
+/** Rolls back a batch's transaction when a concurrent send of the same batch id recorded it first. */
+class RecordedConcurrently extends Error {}
+
+function runHeader(batch: IngestBatch): RunHeader {
+  const run = batch.run;
+  return {
+    clientRunId: run.client_run_id, name: run.name, framework: run.framework, tags: run.tags, params: run.params,
+    status: run.status, startedAt: run.started_at, endedAt: run.ended_at, revision: run.revision,
+  };
 }
 
 /**

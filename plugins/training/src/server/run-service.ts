@@ -1,4 +1,4 @@
-import type { MetricSummary, Principal, TenantDb } from '@oneservice/plugin-sdk';
+import { ProblemError, type MetricSummary, type Principal, type TenantDb } from '@oneservice/plugin-sdk';
 import { runView, type RunView } from './api-shapes.js';
 import { deleteRunRows, getRun } from './run-store.js';
 import type { TrainingDeps } from './training-deps.js';
@@ -18,18 +18,36 @@ export class RunService {
   }
 
   /**
-   * Deletes the run's points and artifact objects, then its rows, and audits it. Logs, events and
-   * spans stay until their ports' retention removes them: those ports have no delete-by-run.
+   * Deletes everything of the run the ports hold — points, logs, events, spans, artifact files — and
+   * only then its rows, and audits it. Each port's delete is idempotent and the run stays until all of
+   * them succeeded, so when one fails the answer is a 503 naming what is left (recorded in a `failure`
+   * audit entry too) and DELETE again finishes the job; a run is never gone while its data stays behind.
    */
   async delete(db: TenantDb, runId: string, principal: Principal, ip: string): Promise<void> {
     const run = await getRun(db, runId);
-    await (await this.deps.port('run-metrics', db.tenantId)).deleteRun(run.id);
-    const objects = await this.deps.port('objects', db.tenantId);
-    for (const object of await objects.list(`runs/${run.id}/`)) await objects.delete(object.key);
+    const tenantId = db.tenantId;
+    const parts: Record<string, () => Promise<void>> = {
+      points: async () => (await this.deps.port('run-metrics', tenantId)).deleteRun(run.id),
+      logs: async () => (await this.deps.port('logs', tenantId)).deleteRun(run.id),
+      events: async () => (await this.deps.port('events', tenantId)).deleteRun(run.id),
+      spans: async () => (await this.deps.port('traces', tenantId)).deleteRun(run.id),
+      artifacts: async () => {
+        const objects = await this.deps.port('objects', tenantId);
+        for (const object of await objects.list(`runs/${run.id}/`)) await objects.delete(object.key);
+      },
+    };
+    const names = Object.keys(parts);
+    const outcomes = await Promise.allSettled(Object.values(parts).map((deletePart) => deletePart()));
+    const left = names.filter((_, i) => outcomes[i]?.status === 'rejected');
+    const audit = { tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'run.delete', resource: 'run', resourceId: run.id, ip };
+    const details = { name: run.name, client_run_id: run.client_run_id, project: run.project_name };
+    if (left.length > 0) {
+      const errors = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ part: names[i], error: String(outcome.reason) }] : []));
+      this.deps.logger.warn({ tenantId, runId: run.id, errors }, 'a run was deleted only in part');
+      await this.deps.audit.record({ ...audit, outcome: 'failure', details: { ...details, left } });
+      throw new ProblemError(503, 'Service Unavailable', `run ${run.id} is not deleted yet: its ${left.join(', ')} could not be deleted (the rest is gone); delete it again to finish`, undefined, { left });
+    }
     await deleteRunRows(db, run.id);
-    await this.deps.audit.record({
-      tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'run.delete', resource: 'run',
-      resourceId: run.id, outcome: 'success', ip, details: { name: run.name, client_run_id: run.client_run_id, project: run.project_name },
-    });
+    await this.deps.audit.record({ ...audit, outcome: 'success', details });
   }
 }

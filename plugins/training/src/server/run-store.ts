@@ -1,6 +1,7 @@
 import { notFound, ProblemError, type MetricSummary, type TenantDb } from '@oneservice/plugin-sdk';
 import type { Knex } from 'knex';
 import type { RunStatus } from './ingest-schema.js';
+import type { RunHeader, StoredRunOrder } from './run-header.js';
 
 export interface RunRow {
   id: string;
@@ -20,54 +21,82 @@ export interface RunRow {
   updated_at: Date;
 }
 
-export interface RunUpsert {
-  clientRunId: string;
-  projectId: string;
-  name?: string | undefined;
-  framework?: string | null | undefined;
-  tags?: Record<string, unknown> | undefined;
-  params?: Record<string, unknown> | undefined;
-  status?: RunStatus | undefined;
-  startedAt?: number | null | undefined;
-  endedAt?: number | null | undefined;
-}
-
 const RUN_COLUMNS = `runs.id, runs.tenant_id, runs.project_id, p.name AS project_name, runs.client_run_id, runs.name, runs.status,
   runs.framework, runs.params, runs.tags, runs.notes, runs.started_at, runs.ended_at, runs.created_at, runs.updated_at`;
 
 const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
 
+/** A final status without ended_at ends the run now; `running` clears ended_at; no status leaves it. */
+function endedAt(header: RunHeader): { set: boolean; value: Date | null } {
+  if (header.endedAt !== undefined && header.endedAt !== null) return { set: true, value: new Date(header.endedAt) };
+  if (header.status === undefined) return { set: false, value: null };
+  return { set: true, value: header.status === 'running' ? null : new Date() };
+}
+
+export interface LockedRun extends StoredRunOrder {
+  id: string;
+  /** true when this transaction made the run from the header (so the header is already applied). */
+  created: boolean;
+}
+
 /**
- * Create-or-resume by client_run_id. On resume tags and params merge (a later batch adds keys, never
- * drops them) and name/framework/status change only when the batch names them. Returns the status
- * before the batch so the caller can announce a change.
+ * The run named by the header, its row locked until the transaction ends, so batches of one run apply
+ * their headers one at a time; a run seen for the first time is created from the header.
  */
-export async function upsertRun(db: TenantDb, input: RunUpsert): Promise<{ runId: string; status: RunStatus; previousStatus: RunStatus | null }> {
-  const ended = input.endedAt ?? (input.status && input.status !== 'running' ? Date.now() : null);
-  const result = await db.knex.raw<{ rows: { id: string; status: RunStatus; previous_status: RunStatus | null }[] }>(
-    `WITH previous AS (SELECT status FROM runs WHERE tenant_id = ? AND client_run_id = ?)
-     INSERT INTO runs AS r (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz)
-     ON CONFLICT (tenant_id, client_run_id) DO UPDATE SET
-       name = CASE WHEN ?::boolean THEN EXCLUDED.name ELSE r.name END,
-       framework = COALESCE(EXCLUDED.framework, r.framework),
-       params = r.params || EXCLUDED.params,
-       tags = r.tags || EXCLUDED.tags,
-       status = CASE WHEN ?::boolean THEN EXCLUDED.status ELSE r.status END,
-       started_at = CASE WHEN ?::boolean THEN EXCLUDED.started_at ELSE r.started_at END,
-       ended_at = CASE WHEN ?::boolean THEN EXCLUDED.ended_at WHEN ?::boolean AND EXCLUDED.status = 'running' THEN NULL ELSE r.ended_at END,
+export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: RunHeader): Promise<LockedRun> {
+  type Row = { id: string; status: RunStatus; header_revision: string | null };
+  const locked = (row: Row, created: boolean): LockedRun => ({
+    id: row.id, status: row.status, revision: row.header_revision === null ? null : Number(row.header_revision), created,
+  });
+  // Two rounds at most: when a concurrent first batch creates the run between our look and our
+  // insert, the insert does nothing and the second look finds (and waits for) its row.
+  for (let round = 0; round < 2; round++) {
+    const existing = await trx.knex.raw<{ rows: Row[] }>(
+      'SELECT id, status, header_revision FROM runs WHERE tenant_id = ? AND client_run_id = ? FOR UPDATE',
+      [trx.tenantId, header.clientRunId],
+    );
+    if (existing.rows[0]) return locked(existing.rows[0], false);
+    const ended = endedAt(header);
+    const inserted = await trx.knex.raw<{ rows: Row[] }>(
+      `INSERT INTO runs (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at, header_revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz, ?::bigint)
+       ON CONFLICT (tenant_id, client_run_id) DO NOTHING
+       RETURNING id, status, header_revision`,
+      [
+        trx.tenantId, projectId, header.clientRunId, header.name ?? header.clientRunId, header.status ?? 'running', header.framework ?? null,
+        JSON.stringify(header.params ?? {}), JSON.stringify(header.tags ?? {}), toDate(header.startedAt), ended.value, header.revision ?? null,
+      ],
+    );
+    if (inserted.rows[0]) return locked(inserted.rows[0], true);
+  }
+  throw new Error(`run ${header.clientRunId} was neither found nor created`);
+}
+
+/**
+ * Applies a header to a run locked by lockOrCreateRun. Tags and params merge (a later header adds keys,
+ * never drops them); name, framework, status and the times change only when the header names them.
+ */
+export async function applyRunHeader(trx: TenantDb, runId: string, header: RunHeader): Promise<RunStatus> {
+  const ended = endedAt(header);
+  const result = await trx.knex.raw<{ rows: { status: RunStatus }[] }>(
+    `UPDATE runs SET
+       name = COALESCE(?, name),
+       framework = COALESCE(?, framework),
+       params = params || ?::jsonb,
+       tags = tags || ?::jsonb,
+       status = COALESCE(?, status),
+       started_at = COALESCE(?::timestamptz, started_at),
+       ended_at = CASE WHEN ?::boolean THEN ?::timestamptz ELSE ended_at END,
+       header_revision = COALESCE(?::bigint, header_revision),
        updated_at = now()
-     RETURNING r.id, r.status, (SELECT status FROM previous) AS previous_status`,
+     WHERE tenant_id = ? AND id = ?
+     RETURNING status`,
     [
-      db.tenantId, input.clientRunId,
-      db.tenantId, input.projectId, input.clientRunId, input.name ?? input.clientRunId, input.status ?? 'running', input.framework ?? null,
-      JSON.stringify(input.params ?? {}), JSON.stringify(input.tags ?? {}), toDate(input.startedAt), toDate(ended),
-      input.name !== undefined, input.status !== undefined, input.startedAt !== undefined && input.startedAt !== null,
-      ended !== null, input.status !== undefined,
+      header.name ?? null, header.framework ?? null, JSON.stringify(header.params ?? {}), JSON.stringify(header.tags ?? {}), header.status ?? null,
+      toDate(header.startedAt), ended.set, ended.value, header.revision ?? null, trx.tenantId, runId,
     ],
   );
-  const row = result.rows[0]!;
-  return { runId: row.id, status: row.status, previousStatus: row.previous_status };
+  return result.rows[0]!.status;
 }
 
 function runsQuery(db: TenantDb): Knex.QueryBuilder {

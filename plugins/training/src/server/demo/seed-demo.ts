@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { scopeToTenant } from '@oneservice/plugin-sdk';
 import { artifactKey, recordArtifact } from '../artifact-store.js';
 import { ensureProject } from '../project-store.js';
-import { storeMetricLast, upsertRun } from '../run-store.js';
+import { lockOrCreateRun, storeMetricLast } from '../run-store.js';
 import { buildDemoOnnxModel } from './onnx-model.js';
 import { buildEventFile, type ScalarPoint } from './tfrecord.js';
 
@@ -66,10 +66,11 @@ async function seedRun(ctx: PluginContext, tenantId: string, spec: DemoRunSpec, 
   const db = scopeToTenant(ctx.db.knex, tenantId);
   const projectId = await ensureProject(db, spec.project);
   const end = start + STEPS * STEP_MS;
-  const { runId } = await upsertRun(db, {
-    clientRunId: spec.clientRunId, projectId, name: spec.name, framework: 'pytorch', tags: spec.tags, params: spec.params,
+  // Demo data goes into an empty database: the run is created from this header.
+  const { id: runId } = await db.transaction((trx) => lockOrCreateRun(trx, projectId, {
+    clientRunId: spec.clientRunId, name: spec.name, framework: 'pytorch', tags: spec.tags, params: spec.params,
     status: 'finished', startedAt: start, endedAt: end,
-  });
+  }));
   const metrics = await ctx.port('run-metrics', tenantId);
   const points = curves(spec, start, runId);
   for (let i = 0; i < points.length; i += 10_000) await metrics.write(points.slice(i, i + 10_000));

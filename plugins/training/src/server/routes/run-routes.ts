@@ -72,7 +72,8 @@ export function registerRunRoutes(ctx: PluginContext, runs: RunService): void {
     },
   });
   ctx.route({
-    method: 'DELETE', path: '/runs/:id', permission: 'runs:delete', summary: 'Delete a run with its points and artifacts', tags,
+    method: 'DELETE', path: '/runs/:id', permission: 'runs:delete', summary: 'Delete a run with its points, logs, events, spans and artifacts', tags,
+    description: 'A 503 names what could not be deleted (the run stays until all of it is gone); deleting again finishes the job.',
     schema: { params: idParams },
     handler: async ({ db, params, principal, ip }) => {
       await runs.delete(db, params.id, principal, ip);

@@ -23,20 +23,21 @@ afterAll(async () => {
 
 const SERVICE = 'deleting';
 
+/** A batch of run `key` with one of each: points (at `steps`), a log line, an event, a span in `traceId`. */
+const fullBatch = (key: string, traceId: string, steps = [0, 1, 2]) => ({
+  batch_id: randomUUID(),
+  run: { client_run_id: key, project: SERVICE },
+  metrics: steps.map((step) => ({ name: 'loss', value: 1 / (step + 1), step, ts: T0 + step })),
+  logs: [{ ts: T0, level: 'info', message: `log of ${key}` }],
+  events: [{ ts: T0, type: 'checkpoint_saved' }],
+  spans: [{ trace_id: traceId, span_id: randomBytes(8).toString('hex'), name: 'train_step', start: T0, end: T0 + 10 }],
+});
+const ingest = (token: string, body: unknown) => k.request('POST', '/api/v1/ingest/batch', { token, body });
+
 /** A run with a bit of everything: points, a log line, an event, a span and an artifact file. */
 async function fullRun(token: string, key: string): Promise<{ runId: string; traceId: string }> {
   const traceId = randomBytes(16).toString('hex');
-  const answer = await k.request('POST', '/api/v1/ingest/batch', {
-    token,
-    body: {
-      batch_id: randomUUID(),
-      run: { client_run_id: key, project: SERVICE },
-      metrics: [0, 1, 2].map((step) => ({ name: 'loss', value: 1 / (step + 1), step, ts: T0 + step })),
-      logs: [{ ts: T0, level: 'info', message: `log of ${key}` }],
-      events: [{ ts: T0, type: 'checkpoint_saved' }],
-      spans: [{ trace_id: traceId, span_id: randomBytes(8).toString('hex'), name: 'train_step', start: T0, end: T0 + 10 }],
-    },
-  });
+  const answer = await ingest(token, fullBatch(key, traceId));
   expect(answer.status).toBe(202);
   const runId = answer.body.run_id as string;
   const upload = await k.request('POST', `/api/v1/runs/${runId}/artifacts?path=model.onnx&type=model`, {
@@ -105,10 +106,49 @@ describe('DELETE /api/v1/runs/:id', () => {
     expect(await holdings('a', run.runId, run.traceId)).toEqual({ ...NOTHING, logs: 1 });
     const failure = await k.kernel.knex('audit_log').where({ action: 'run.delete', resource_id: run.runId, outcome: 'failure' }).first();
     expect(failure.details).toMatchObject({ left: ['logs'], client_run_id: 'half-deleted' });
+    // Until it is gone, the run takes no more data.
+    const refused = await ingest(ingestA, fullBatch('half-deleted', run.traceId, [7]));
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('being deleted');
+    expect(await holdings('a', run.runId, run.traceId)).toEqual({ ...NOTHING, logs: 1 });
 
     expect((await k.request('DELETE', `/api/v1/runs/${run.runId}`, { token: engineerA })).status).toBe(204);
     expect((await k.request('GET', `/api/v1/runs/${run.runId}`, { token: engineerA })).status).toBe(404);
     expect(await holdings('a', run.runId, run.traceId)).toEqual(NOTHING);
     expect(await k.kernel.knex('audit_log').where({ action: 'run.delete', resource_id: run.runId }).select('outcome').orderBy('id')).toEqual([{ outcome: 'failure' }, { outcome: 'success' }]);
+  });
+
+  it('a batch being stored while its run is deleted removes what it wrote and answers 409', async () => {
+    const run = await fullRun(ingestA, 'deleted-mid-batch');
+    // Hold both the batch's log write and the deletion's log delete at the logs table, so the batch
+    // is recorded before the deletion starts and finishes storing after the deletion swept the ports.
+    const waiting = async (count: number) => {
+      for (let tries = 0; tries < 500; tries++) {
+        const { rows } = await k.kernel.knex.raw<{ rows: { n: number }[] }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'log_records'::regclass
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        if ((rows[0]?.n ?? 0) >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`never saw ${count} statements waiting for log_records`);
+    };
+    const lock = await k.kernel.knex.transaction();
+    let ingesting: ReturnType<typeof ingest> | undefined;
+    let deleting: ReturnType<typeof ingest> | undefined;
+    try {
+      await lock.raw('LOCK TABLE log_records IN EXCLUSIVE MODE');
+      ingesting = ingest(ingestA, fullBatch('deleted-mid-batch', run.traceId, [3, 4]));
+      await waiting(1);
+      deleting = k.request('DELETE', `/api/v1/runs/${run.runId}`, { token: engineerA });
+      await waiting(2);
+    } finally {
+      await lock.commit();
+    }
+    const [stored, deleted] = await Promise.all([ingesting, deleting]);
+    expect(deleted?.status).toBe(204);
+    expect(stored?.status).toBe(409);
+    expect(stored?.body.detail).toContain('was deleted while');
+    expect(await holdings('a', run.runId, run.traceId)).toEqual(NOTHING);
   });
 });

@@ -3,6 +3,7 @@ import { seedTrainingDemo } from './demo/seed-demo.js';
 import { DEFAULT_MAX_ITEMS, IngestService } from './ingest-service.js';
 import { trainingTables } from './migrations/001-training-tables.js';
 import { runHeaderRevision } from './migrations/002-run-header-revision.js';
+import { runDeleting } from './migrations/003-run-deleting.js';
 import { registerArtifactRoutes } from './routes/artifact-routes.js';
 import { registerIngestRoutes } from './routes/ingest-routes.js';
 import { registerMetricRoutes } from './routes/metric-routes.js';
@@ -13,7 +14,7 @@ import { registerRunRoutes } from './routes/run-routes.js';
 import { RunService } from './run-service.js';
 
 export default definePlugin({
-  migrations: { '001-training-tables': trainingTables, '002-run-header-revision': runHeaderRevision },
+  migrations: { '001-training-tables': trainingTables, '002-run-header-revision': runHeaderRevision, '003-run-deleting': runDeleting },
   setup(ctx) {
     const maxItems = Number(ctx.config.env.INGEST_MAX_ITEMS ?? DEFAULT_MAX_ITEMS) || DEFAULT_MAX_ITEMS;
     const ingest = new IngestService(ctx, { maxItems });

@@ -4,7 +4,8 @@ import type { IngestAnswer, IngestBatch, RunStatus } from './ingest-schema.js';
 import { fromWire, toWire } from './json-number.js';
 import { ensureProject } from './project-store.js';
 import { headerVerdict, type RunHeader } from './run-header.js';
-import { applyRunHeader, lockOrCreateRun, storeMetricLast } from './run-store.js';
+import { deleteRunData } from './run-data.js';
+import { applyRunHeader, completeBatch, lockOrCreateRun, storeMetricLast } from './run-store.js';
 import { runTopic, type TrainingDeps } from './training-deps.js';
 
 export const DEFAULT_MAX_ITEMS = 50_000;
@@ -27,6 +28,8 @@ const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'criti
  *    `complete`. A failure there answers 503 (retryable): the resend finds its points stored and writes
  *    logs/events/spans again — so a log line can appear twice after a partial failure or a concurrent
  *    resend (at-least-once). Spans carry their own ids, which span stores key on.
+ * 5. A run being deleted takes no batches (409); one whose deletion started while its batch was being
+ *    stored finds that when marking the batch complete, and removes what it wrote.
  */
 export class IngestService {
   constructor(
@@ -61,7 +64,7 @@ export class IngestService {
       this.deps.logger.warn({ err: error, tenantId: db.tenantId, runId, batchId: batch.batch_id }, 'side data of a batch failed; the client will resend');
       throw new ProblemError(503, 'Service Unavailable', 'the metrics of this batch are stored but its logs, events or spans could not be; resend the same batch');
     }
-    await db.table('ingest_batches').where('ingest_batches.batch_id', batch.batch_id).update({ state: 'complete' });
+    if (!(await completeBatch(db, batch.batch_id))) await this.undoForDeletedRun(db.tenantId, runId, batch.batch_id);
 
     const accepted = {
       metrics: stored ? points.length : 0,
@@ -86,11 +89,12 @@ export class IngestService {
         this.on('r.id', '=', 'b.run_id').andOn('r.tenant_id', '=', 'b.tenant_id');
       })
       .where('b.batch_id', batch.batch_id)
-      .first('b.state', 'b.run_id', 'r.client_run_id')) as { state: string; run_id: string; client_run_id: string } | undefined;
+      .first('b.state', 'b.run_id', 'r.client_run_id', 'r.deleting_since')) as { state: string; run_id: string; client_run_id: string; deleting_since: Date | null } | undefined;
     if (!row) return null;
     if (row.client_run_id !== batch.run.client_run_id) {
       throw new ProblemError(409, 'Conflict', `batch ${batch.batch_id} was already stored for another run`);
     }
+    if (row.deleting_since !== null) throw beingDeleted(batch);
     return { runId: row.run_id, seen: row.state === 'complete' ? 'complete' : 'seen' };
   }
 
@@ -106,6 +110,7 @@ export class IngestService {
     try {
       const { runId, change } = await db.transaction(async (trx) => {
         const run = await lockOrCreateRun(trx, projectId, header);
+        if (run.deleting) throw beingDeleted(batch);
         const inserted = await trx.knex.raw<{ rows: unknown[] }>(
           `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
            ON CONFLICT (tenant_id, batch_id) DO NOTHING RETURNING batch_id`,
@@ -127,6 +132,18 @@ export class IngestService {
       if (!sight) throw new Error(`batch ${batch.batch_id} was recorded concurrently but cannot be found`);
       return sight;
     }
+  }
+
+  /**
+   * The run's deletion started while this batch was being stored, so what it wrote may have missed the
+   * deletion's sweep: it removes the run's data itself (the run is going anyway) and answers 409.
+   */
+  private async undoForDeletedRun(tenantId: string, runId: string, batchId: string): Promise<never> {
+    const failures = await deleteRunData(this.deps, tenantId, runId);
+    if (failures.length > 0) {
+      this.deps.logger.error({ tenantId, runId, batchId, left: failures.map((f) => f.part) }, 'a batch stored while its run was deleted could not be removed');
+    }
+    throw new ProblemError(409, 'Conflict', `run ${runId} was deleted while batch ${batchId} was being stored; nothing of the batch is kept`);
   }
 
   private async announce(tenantId: string, change: { runId: string; status: RunStatus; previousStatus: RunStatus }): Promise<void> {
@@ -174,6 +191,9 @@ export class IngestService {
     }
   }
 }
+
+const beingDeleted = (batch: IngestBatch) =>
+  new ProblemError(409, 'Conflict', `run ${batch.run.client_run_id} is being deleted; it takes no more batches`);
 
 /** Rolls back a batch's transaction when a concurrent send of the same batch id recorded it first. */
 class RecordedConcurrently extends Error {}

@@ -1,6 +1,7 @@
 import { ProblemError, type MetricSummary, type Principal, type TenantDb } from '@oneservice/plugin-sdk';
 import { runView, type RunView } from './api-shapes.js';
-import { deleteRunRows, getRun } from './run-store.js';
+import { deleteRunData } from './run-data.js';
+import { deleteRunRows, getRun, markRunDeleting } from './run-store.js';
 import type { TrainingDeps } from './training-deps.js';
 
 /** Run operations that span the plugin's tables and the ports. */
@@ -18,32 +19,21 @@ export class RunService {
   }
 
   /**
-   * Deletes everything of the run the ports hold — points, logs, events, spans, artifact files — and
-   * only then its rows, and audits it. Each port's delete is idempotent and the run stays until all of
-   * them succeeded, so when one fails the answer is a 503 naming what is left (recorded in a `failure`
-   * audit entry too) and DELETE again finishes the job; a run is never gone while its data stays behind.
+   * Marks the run as being deleted (ingest refuses its batches from then on, and a batch already being
+   * stored removes what it wrote), deletes everything of it the ports hold, and only then its rows, and
+   * audits it. When a port fails, the run stays (still marked), the answer is a 503 naming what is
+   * left, a `failure` audit entry records it, and deleting again finishes the job: a run is never gone
+   * while its data stays behind.
    */
   async delete(db: TenantDb, runId: string, principal: Principal, ip: string): Promise<void> {
     const run = await getRun(db, runId);
-    const tenantId = db.tenantId;
-    const parts: Record<string, () => Promise<void>> = {
-      points: async () => (await this.deps.port('run-metrics', tenantId)).deleteRun(run.id),
-      logs: async () => (await this.deps.port('logs', tenantId)).deleteRun(run.id),
-      events: async () => (await this.deps.port('events', tenantId)).deleteRun(run.id),
-      spans: async () => (await this.deps.port('traces', tenantId)).deleteRun(run.id),
-      artifacts: async () => {
-        const objects = await this.deps.port('objects', tenantId);
-        for (const object of await objects.list(`runs/${run.id}/`)) await objects.delete(object.key);
-      },
-    };
-    const names = Object.keys(parts);
-    const outcomes = await Promise.allSettled(Object.values(parts).map((deletePart) => deletePart()));
-    const left = names.filter((_, i) => outcomes[i]?.status === 'rejected');
-    const audit = { tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'run.delete', resource: 'run', resourceId: run.id, ip };
+    const audit = { tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'run.delete', resource: 'run', resourceId: run.id, ip };
     const details = { name: run.name, client_run_id: run.client_run_id, project: run.project_name };
-    if (left.length > 0) {
-      const errors = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ part: names[i], error: String(outcome.reason) }] : []));
-      this.deps.logger.warn({ tenantId, runId: run.id, errors }, 'a run was deleted only in part');
+    await markRunDeleting(db, run.id);
+    const failures = await deleteRunData(this.deps, db.tenantId, run.id);
+    if (failures.length > 0) {
+      const left = failures.map((failure) => failure.part);
+      this.deps.logger.warn({ tenantId: db.tenantId, runId: run.id, errors: failures.map((f) => ({ part: f.part, error: String(f.error) })) }, 'a run was deleted only in part');
       await this.deps.audit.record({ ...audit, outcome: 'failure', details: { ...details, left } });
       throw new ProblemError(503, 'Service Unavailable', `run ${run.id} is not deleted yet: its ${left.join(', ')} could not be deleted (the rest is gone); delete it again to finish`, undefined, { left });
     }

@@ -37,6 +37,8 @@ export interface LockedRun extends StoredRunOrder {
   id: string;
   /** true when this transaction made the run from the header (so the header is already applied). */
   created: boolean;
+  /** true while the run is being deleted (run-service.ts): it takes no more batches. */
+  deleting: boolean;
 }
 
 /**
@@ -44,15 +46,15 @@ export interface LockedRun extends StoredRunOrder {
  * their headers one at a time; a run seen for the first time is created from the header.
  */
 export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: RunHeader): Promise<LockedRun> {
-  type Row = { id: string; status: RunStatus; header_revision: string | null };
+  type Row = { id: string; status: RunStatus; header_revision: string | null; deleting_since: Date | null };
   const locked = (row: Row, created: boolean): LockedRun => ({
-    id: row.id, status: row.status, revision: row.header_revision === null ? null : Number(row.header_revision), created,
+    id: row.id, status: row.status, revision: row.header_revision === null ? null : Number(row.header_revision), created, deleting: row.deleting_since !== null,
   });
   // Two rounds at most: when a concurrent first batch creates the run between our look and our
   // insert, the insert does nothing and the second look finds (and waits for) its row.
   for (let round = 0; round < 2; round++) {
     const existing = await trx.knex.raw<{ rows: Row[] }>(
-      'SELECT id, status, header_revision FROM runs WHERE tenant_id = ? AND client_run_id = ? FOR UPDATE',
+      'SELECT id, status, header_revision, deleting_since FROM runs WHERE tenant_id = ? AND client_run_id = ? FOR UPDATE',
       [trx.tenantId, header.clientRunId],
     );
     if (existing.rows[0]) return locked(existing.rows[0], false);
@@ -61,7 +63,7 @@ export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: 
       `INSERT INTO runs (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at, header_revision)
        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz, ?::bigint)
        ON CONFLICT (tenant_id, client_run_id) DO NOTHING
-       RETURNING id, status, header_revision`,
+       RETURNING id, status, header_revision, deleting_since`,
       [
         trx.tenantId, projectId, header.clientRunId, header.name ?? header.clientRunId, header.status ?? 'running', header.framework ?? null,
         JSON.stringify(header.params ?? {}), JSON.stringify(header.tags ?? {}), toDate(header.startedAt), ended.value, header.revision ?? null,
@@ -175,6 +177,26 @@ export async function storeMetricLast(db: TenantDb, runId: string, summaries: Me
   const last: Record<string, number | null> = {};
   for (const s of summaries) last[s.name] = Number.isFinite(s.last) ? s.last : null;
   await db.table('runs').where('runs.id', runId).update({ metric_last: db.knex.raw('runs.metric_last || ?::jsonb', [JSON.stringify(last)]) });
+}
+
+/** The first step of a deletion; waits for a batch applying its header to this run (the row lock). */
+export async function markRunDeleting(db: TenantDb, runId: string): Promise<void> {
+  await db.table('runs').where('runs.id', runId).whereNull('runs.deleting_since').update({ deleting_since: db.knex.fn.now() });
+}
+
+/**
+ * Marks a stored batch complete, unless its run is being deleted or is gone: then false, and what the
+ * batch wrote to the ports may have missed the deletion's sweep.
+ */
+export async function completeBatch(db: TenantDb, batchId: string): Promise<boolean> {
+  const result = await db.knex.raw<{ rows: unknown[] }>(
+    `UPDATE ingest_batches b SET state = 'complete'
+     FROM runs r
+     WHERE b.tenant_id = ? AND b.batch_id = ? AND r.tenant_id = b.tenant_id AND r.id = b.run_id AND r.deleting_since IS NULL
+     RETURNING b.batch_id`,
+    [db.tenantId, batchId],
+  );
+  return result.rows.length > 0;
 }
 
 export async function deleteRunRows(db: TenantDb, runId: string): Promise<void> {

@@ -9,6 +9,7 @@ import { applyRunHeader, completeBatch, lockOrCreateRun, storeMetricLast } from 
 import { runTopic, type TrainingDeps } from './training-deps.js';
 
 export const DEFAULT_MAX_ITEMS = 50_000;
+type StatusChange = { runId: string; status: RunStatus; previousStatus: RunStatus };
 const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
 
 /**
@@ -106,7 +107,6 @@ export class IngestService {
   private async recordBatch(db: TenantDb, batch: IngestBatch): Promise<{ runId: string; seen: 'new' | 'seen' | 'complete' }> {
     const projectId = await ensureProject(db, batch.run.project);
     const header = runHeader(batch);
-    type StatusChange = { runId: string; status: RunStatus; previousStatus: RunStatus };
     try {
       const { runId, change } = await db.transaction(async (trx) => {
         const run = await lockOrCreateRun(trx, projectId, header);
@@ -146,7 +146,7 @@ export class IngestService {
     throw new ProblemError(409, 'Conflict', `run ${runId} was deleted while batch ${batchId} was being stored; nothing of the batch is kept`);
   }
 
-  private async announce(tenantId: string, change: { runId: string; status: RunStatus; previousStatus: RunStatus }): Promise<void> {
+  private async announce(tenantId: string, change: StatusChange): Promise<void> {
     try {
       await this.deps.hooks.runStatusChanged.promise({ tenantId, ...change });
     } catch (error) {

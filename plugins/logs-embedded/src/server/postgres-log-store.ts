@@ -2,7 +2,10 @@ import {
   LOG_LEVELS,
   ProblemError,
   scopeToTenant,
+  type FollowedLogRecord,
   type HistogramBucket,
+  type LogFollow,
+  type LogFollowPage,
   type LogPage,
   type LogRecord,
   type LogSearch,
@@ -11,6 +14,7 @@ import {
   type TenantDb,
 } from '@oneservice/plugin-sdk';
 import type { Knex } from 'knex';
+import { decodeFollowCursor, encodeFollowCursor, type FollowCursor } from './follow-cursor.js';
 import { applyLogFilters, toDate } from './log-query-filter.js';
 import { levelRank } from './query/index.js';
 
@@ -32,6 +36,10 @@ interface LogRow {
   span_id: string | null;
   stream: string | null;
   fields: Record<string, unknown> | null;
+}
+
+interface FollowRow extends LogRow {
+  tx: string;
 }
 
 const COLUMNS = ['id', 'ts', 'level', 'message', 'service', 'host', 'run_id', 'trace_id', 'span_id', 'stream', 'fields'];
@@ -69,6 +77,62 @@ export class PostgresLogStore implements LogsPort {
     const rows = (await builder.orderBy([{ column: 'ts', order: direction }, { column: 'id', order: direction }]).limit(limit + 1)) as LogRow[];
     const items = rows.slice(0, limit).map(fromRow);
     return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+  }
+
+  async follow(follow: LogFollow): Promise<LogFollowPage> {
+    const limit = clampLimit(follow.limit);
+    const cursor = follow.cursor === undefined ? null : decodeFollowCursor(follow.cursor);
+    const filters = { runId: follow.runId, query: follow.query, from: follow.from };
+    // Repeatable read: the snapshot taken first is the one every read below sees, so the rows and
+    // the cursor that says which rows those were agree exactly. Read-only, so no transaction id is
+    // taken and no writer ever waits for a follower.
+    return this.db.knex.transaction(
+      async (trx) => {
+        const db = scopeToTenant(trx, this.db.tenantId);
+        const now = ((await trx.raw('SELECT pg_current_snapshot()::text AS snapshot')) as { rows: Array<{ snapshot: string }> }).rows[0]?.snapshot as string;
+        if (cursor === null) {
+          // The newest lines as a starting screen; whatever commits after `now` follows.
+          const rows = (await applyLogFilters(db.table('log_records').select(COLUMNS), filters)
+            .orderBy([{ column: 'ts', order: 'desc' }, { column: 'id', order: 'desc' }])
+            .limit(limit)) as LogRow[];
+          const next = encodeFollowCursor({ since: now });
+          return { items: rows.reverse().map((row) => ({ ...fromRow(row), cursor: next })), next };
+        }
+        let read = cursor;
+        let rows = await this.unseen(db, filters, read, limit + 1);
+        if (rows.length === 0 && read.upto !== undefined) {
+          // The pinned read is used up: go on from its snapshot.
+          read = { since: read.upto };
+          rows = await this.unseen(db, filters, read, limit + 1);
+        }
+        const upto = read.upto ?? now;
+        const page = rows.slice(0, limit);
+        const positionAfter = (row: FollowRow): FollowCursor => ({ since: read.since, upto, afterTx: row.tx, afterId: String(row.id) });
+        const items: FollowedLogRecord[] = page.map((row) => ({ ...fromRow(row), cursor: encodeFollowCursor(positionAfter(row)) }));
+        const last = page.at(-1);
+        // A page that ends the read continues from the read's snapshot; one cut short continues inside it.
+        const next = encodeFollowCursor(rows.length > limit && last ? positionAfter(last) : read.upto === undefined ? { since: now } : { since: read.upto });
+        if (rows.length <= limit && items.length > 0) (items.at(-1) as FollowedLogRecord).cursor = next;
+        return { items, next };
+      },
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
+  }
+
+  /**
+   * Records of transactions not visible in `read.since` (so: not handed out yet), in (tx, id)
+   * order. Not visible in a snapshot means newer than its xmax, or in its in-progress list; both
+   * are index ranges on (tenant_id, tx). This read's own snapshot hides whatever is still running.
+   */
+  private async unseen(db: TenantDb, filters: Pick<LogSearch, 'runId' | 'query' | 'from'>, read: FollowCursor, limit: number): Promise<FollowRow[]> {
+    const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, db.knex.raw('tx::text AS tx')]), filters).whereRaw(
+      '(tx >= pg_snapshot_xmax(?::pg_snapshot) OR tx = ANY (ARRAY(SELECT pg_snapshot_xip(?::pg_snapshot))))',
+      [read.since, read.since],
+    );
+    if (read.upto !== undefined) {
+      builder.whereRaw('pg_visible_in_snapshot(tx, ?::pg_snapshot) AND (tx, id) > (?::xid8, ?::bigint)', [read.upto, read.afterTx, read.afterId]);
+    }
+    return (await builder.orderBy([{ column: 'tx', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit)) as FollowRow[];
   }
 
   async histogram(search: Omit<LogSearch, 'limit' | 'after' | 'order'> & { buckets: number }): Promise<HistogramBucket[]> {

@@ -1,4 +1,5 @@
-// Quick figure for the embedded logs store: write throughput and full-text query latency.
+// Quick figure for the embedded logs store: write throughput, full-text query latency, and how
+// long a followed line takes from write() to being handed out by follow() (the SSE path's cost).
 //   npm run build && DATABASE_URL=postgres://… node plugins/logs-embedded/bench/bench-logs.mjs
 // Env: BENCH_RECORDS (default 100000), BENCH_BATCH (records per write, default 5000),
 // BENCH_CONCURRENCY (writes in flight, default 1), BENCH_QUERIES (default 200).
@@ -82,6 +83,33 @@ try {
   await store.histogram({ from: start, to: start + total, buckets: 60, query: pick(words, 1) });
   const histogramMs = performance.now() - h0;
 
+  // Follow: a line written to a run of the big table, then one follow() from the previous cursor;
+  // once with nothing else open, once with a slow writer's batch held open the whole time (the
+  // cursor must neither wait for it nor lose it).
+  const followRounds = Number(process.env.BENCH_FOLLOW ?? 100);
+  const followFigure = async (label) => {
+    let { next } = await store.follow({ runId: 'run-7', limit: 1 });
+    const times = [];
+    for (let i = 0; i < followRounds; i++) {
+      const f0 = performance.now();
+      await store.write([{ ...record(i), runId: 'run-7', message: `followed ${i}` }]);
+      const page = await store.follow({ runId: 'run-7', cursor: next, limit: 500 });
+      times.push(performance.now() - f0);
+      if (page.items.length !== 1) throw new Error(`follow handed out ${page.items.length} lines, expected 1`);
+      next = page.next;
+    }
+    times.sort((a, b) => a - b);
+    return { text: `${label}: p50 ${percentile(times, 50)} ms, p95 ${percentile(times, 95)} ms`, next };
+  };
+  const followQuiet = (await followFigure('write 1 line → follow() hands it out')).text;
+  const slow = await knex.transaction();
+  await new PostgresLogStore(slow, tenantId).write([{ ...record(0), runId: 'run-7', message: 'slow batch' }]);
+  const held = await followFigure('  the same with a slow batch held open');
+  const followHeld = held.text;
+  await slow.commit();
+  const late = await store.follow({ runId: 'run-7', cursor: held.next });
+  if (late.items.map((i) => i.message).join() !== 'slow batch') throw new Error('the slow batch was not handed out after its commit');
+
   console.log(`records written: ${total} in ${writeSeconds.toFixed(2)} s = ${Math.round(total / writeSeconds)} records/s (batches of ${batch}, ${concurrency} in flight)`);
   console.log(`full-text search (limit 100), ${queryCount} queries: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
   for (const [name, list] of byShape) {
@@ -89,6 +117,8 @@ try {
     console.log(`  ${name.padEnd(20)} p50 ${percentile(list, 50)} ms  p95 ${percentile(list, 95)} ms`);
   }
   console.log(`histogram (60 buckets, one term, over all ${total}): ${histogramMs.toFixed(1)} ms`);
+  console.log(`follow, ${followRounds} rounds over ${total} records: ${followQuiet}`);
+  console.log(followHeld);
 } finally {
   await knex('log_records').where('tenant_id', tenantId).delete();
   await knex.destroy();

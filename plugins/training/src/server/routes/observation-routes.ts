@@ -1,4 +1,4 @@
-import { notFound, type LogSearch, type PluginContext } from '@oneservice/plugin-sdk';
+import { notFound, type FollowedLogRecord, type LogSearch, type PluginContext } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams, plain } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
@@ -12,18 +12,21 @@ const bound = z.coerce.number().finite().optional();
 
 /** Slow safety poll for a follow stream, in case a live notification was missed. */
 const FOLLOW_POLL_MS = 5_000;
+const FOLLOW_PAGE = 500;
 
 export function registerObservationRoutes(ctx: PluginContext): void {
   const tags = ['training'];
   ctx.route({
     method: 'GET', path: '/runs/:id/logs', permission: 'runs:read', tags,
-    summary: "A run's logs (Lucene-style query); follow=true streams new lines as Server-Sent Events",
+    summary: "A run's logs (Lucene-style query); follow=true streams them as Server-Sent Events: the newest `limit` lines, then each line as it is written, in the order written (event id: a cursor to resume from, as `after` or Last-Event-ID)",
     produces: 'application/json, text/event-stream',
     schema: {
       params: idParams,
       query: z.object({
         query: z.string().max(2000).optional(), from: bound, to: bound,
-        limit: z.coerce.number().int().min(1).max(5000).default(200), after: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(5000).default(200),
+        // A record id to page after; with follow=true, an event id of an earlier stream (longer: a snapshot).
+        after: z.string().max(8192).optional(),
         follow: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
       }),
       response: z.object({ items: z.array(logSchema), next: z.string().nullable() }),
@@ -38,8 +41,17 @@ export function registerObservationRoutes(ctx: PluginContext): void {
         return { items: page.items.map(plain), next: page.next };
       }
 
+      // The first page is read before the stream opens, so a bad cursor is a 400 problem, not a
+      // broken stream. EventSource sends the last event id back when it reconnects.
+      const lastEventId = req.headers['last-event-id'];
+      const follow = { runId: run.id, query: query.query, from: query.from };
+      const first = await logs.follow({ ...follow, limit: query.limit, cursor: (typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : undefined) ?? query.after });
       const sse = req.sse();
-      let cursor = query.after;
+      const sendAll = (items: FollowedLogRecord[]) => {
+        for (const { cursor: eventId, ...record } of items) sse.send('log', plain(record), eventId);
+      };
+      sendAll(first.items);
+      let cursor = first.next;
       let polling = false;
       let again = false;
       // One poll at a time; a notification during a poll schedules one more, so nothing is skipped.
@@ -52,11 +64,12 @@ export function registerObservationRoutes(ctx: PluginContext): void {
         try {
           do {
             again = false;
+            // Until a read comes back empty: a page can end a pinned read with room to spare.
             for (;;) {
-              const page = await logs.search({ ...search, to: undefined, order: 'asc', after: cursor, limit: 500 });
-              for (const record of page.items) sse.send('log', record, record.id);
-              if (page.items.length > 0) cursor = page.items.at(-1)!.id;
-              if (page.items.length < 500 || sse.closed) break;
+              const page = await logs.follow({ ...follow, cursor, limit: FOLLOW_PAGE });
+              sendAll(page.items);
+              cursor = page.next;
+              if (page.items.length === 0 || sse.closed) break;
             }
           } while (again && !sse.closed);
         } catch (error) {
@@ -65,17 +78,9 @@ export function registerObservationRoutes(ctx: PluginContext): void {
           polling = false;
         }
       };
-      if (cursor === undefined) {
-        // Start with the newest `limit` lines, oldest first, then follow from the newest.
-        const recent = await logs.search({ ...search, order: 'desc' });
-        const lines = [...recent.items].reverse();
-        for (const record of lines) sse.send('log', record, record.id);
-        cursor = recent.items[0]?.id;
-        if (cursor === undefined) await poll();
-      } else {
-        await poll();
-      }
       const unsubscribe = await ctx.live.subscribe(db.tenantId, runTopic(run.id), () => void poll());
+      // Lines written between the first page and the subscription have had their notification.
+      void poll();
       const timer = setInterval(() => void poll(), FOLLOW_POLL_MS);
       req.signal.addEventListener('abort', () => {
         clearInterval(timer);

@@ -1,7 +1,44 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileQuery, parseQuery, QueryMeaningError, QuerySyntaxError } from '../src/server/query/index.js';
+import { readFileSync } from 'node:fs';
+import { compileQuery, parseQuery, QueryMeaningError, QuerySyntaxError, type QueryNode } from '../src/server/query/index.js';
+
+/** The cases of bench/compare-query-parsers.mjs (the table in ADR 0012), held true for our parser. */
+const LANGUAGE_CASES = JSON.parse(readFileSync(new URL('./query-language-cases.json', import.meta.url), 'utf8')) as Array<[string, string, string]>;
+
+/** A node in the table's notation; nested AND/OR of one kind are flattened as the libraries' would be. */
+function meaning(node: QueryNode): string {
+  const list = (kind: string, children: QueryNode[]): string =>
+    `(${kind} ${children.flatMap((c) => (c.kind === node.kind && (c.kind === 'and' || c.kind === 'or') ? c.children : [c])).map(meaning).join(' ')})`;
+  const bound = (value: string | null) => value ?? '*';
+  switch (node.kind) {
+    case 'match_all': return '*';
+    case 'and': return list('AND', node.children);
+    case 'or': return list('OR', node.children);
+    case 'not': return `(NOT ${meaning(node.child)})`;
+    case 'term': return `${node.field ?? '_'}:${node.pattern ? node.value : node.value.replace(/[*?]/g, '\\$&')}`;
+    case 'phrase': return `${node.field ?? '_'}:"${node.value}"`;
+    case 'range':
+      return `${node.field ?? '_'}:${node.lower === null || node.includeLower ? '[' : '{'}${bound(node.lower)} TO ${bound(node.upper)}${node.upper === null || node.includeUpper ? ']' : '}'}`;
+  }
+}
 
 describe('log query parser', () => {
+  it.each(LANGUAGE_CASES)('%s: %s reads as %s', (_category, query, expected) => {
+    if (expected.startsWith('error@')) {
+      const refusal = (() => {
+        try {
+          return parseQuery(query);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refusal).toBeInstanceOf(QuerySyntaxError);
+      expect((refusal as QuerySyntaxError).position).toBe(Number(expected.slice('error@'.length)));
+    } else {
+      expect(meaning(parseQuery(query))).toBe(expected);
+    }
+  });
+
   it('reads juxtaposition as AND with the usual precedence (NOT > AND > OR)', () => {
     expect(parseQuery('a b OR c')).toEqual({
       kind: 'or',

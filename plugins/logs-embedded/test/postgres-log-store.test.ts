@@ -104,4 +104,27 @@ describe('PostgresLogStore', () => {
     });
     expect(JSON.stringify(plan.rows)).toContain('log_records_message_tsv');
   });
+  it('follows in transaction order when transaction ids gain a digit', async () => {
+    // Spend transaction ids (one per subtransaction) up to just below the next power of ten, so the
+    // batches below straddle e.g. 9999 → 10000, where text order and number order part.
+    const current = BigInt(((await database.knex.raw('SELECT pg_current_xact_id()::text AS xid')) as { rows: Array<{ xid: string }> }).rows[0]?.xid as string);
+    const boundary = 10n ** BigInt(current.toString().length);
+    const burn = Number(boundary - current - 3n);
+    if (burn > 0) {
+      await database.knex.raw(`CREATE TEMP TABLE IF NOT EXISTS spent_xids (x int); DO $$ BEGIN FOR i IN 1..${burn} LOOP BEGIN INSERT INTO spent_xids VALUES (i); EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; END $$`);
+    }
+    const runId = `digits-${randomUUID()}`;
+    const { next: start } = await store.follow({ runId });
+    const batches = Array.from({ length: 8 }, (_, b) => [0, 1].map((n) => ({ ts: base, level: 'info' as const, message: `batch ${b} line ${n}`, runId })));
+    for (const batch of batches) await store.write(batch);
+    const seen: string[] = [];
+    let cursor = start;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await store.follow({ runId, cursor, limit: 3 });
+      seen.push(...page.items.map((i) => i.message));
+      cursor = page.next;
+      if (page.items.length === 0) break;
+    }
+    expect(seen).toEqual(batches.flat().map((r) => r.message));
+  });
 });

@@ -39,7 +39,8 @@ interface LogRow {
 }
 
 interface FollowRow extends LogRow {
-  tx: string;
+  /** The writing transaction (xid8), as text: JavaScript has no 64-bit integer type for it. */
+  tx_text: string;
 }
 
 const COLUMNS = ['id', 'ts', 'level', 'message', 'service', 'host', 'run_id', 'trace_id', 'span_id', 'stream', 'fields'];
@@ -107,7 +108,7 @@ export class PostgresLogStore implements LogsPort {
         }
         const upto = read.upto ?? now;
         const page = rows.slice(0, limit);
-        const positionAfter = (row: FollowRow): FollowCursor => ({ since: read.since, upto, afterTx: row.tx, afterId: String(row.id) });
+        const positionAfter = (row: FollowRow): FollowCursor => ({ since: read.since, upto, afterTx: row.tx_text, afterId: String(row.id) });
         const items: FollowedLogRecord[] = page.map((row) => ({ ...fromRow(row), cursor: encodeFollowCursor(positionAfter(row)) }));
         const last = page.at(-1);
         // A page that ends the read continues from the read's snapshot; one cut short continues inside it.
@@ -125,14 +126,15 @@ export class PostgresLogStore implements LogsPort {
    * are index ranges on (tenant_id, tx). This read's own snapshot hides whatever is still running.
    */
   private async unseen(db: TenantDb, filters: Pick<LogSearch, 'runId' | 'query' | 'from'>, read: FollowCursor, limit: number): Promise<FollowRow[]> {
-    const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, db.knex.raw('tx::text AS tx')]), filters).whereRaw(
+    const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, db.knex.raw('tx::text AS tx_text')]), filters).whereRaw(
       '(tx >= pg_snapshot_xmax(?::pg_snapshot) OR tx = ANY (ARRAY(SELECT pg_snapshot_xip(?::pg_snapshot))))',
       [read.since, read.since],
     );
     if (read.upto !== undefined) {
       builder.whereRaw('pg_visible_in_snapshot(tx, ?::pg_snapshot) AND (tx, id) > (?::xid8, ?::bigint)', [read.upto, read.afterTx, read.afterId]);
     }
-    return (await builder.orderBy([{ column: 'tx', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit)) as FollowRow[];
+    // Qualified: a bare `tx` in ORDER BY would name the text column above and sort 10000 before 9999.
+    return (await builder.orderBy([{ column: 'log_records.tx', order: 'asc' }, { column: 'log_records.id', order: 'asc' }]).limit(limit)) as FollowRow[];
   }
 
   async histogram(search: Omit<LogSearch, 'limit' | 'after' | 'order'> & { buckets: number }): Promise<HistogramBucket[]> {

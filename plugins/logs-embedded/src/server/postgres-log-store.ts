@@ -122,19 +122,26 @@ export class PostgresLogStore implements LogsPort {
 
   /**
    * Records of transactions not visible in `read.since` (so: not handed out yet), in (tx, id)
-   * order. Not visible in a snapshot means newer than its xmax, or in its in-progress list; both
-   * are index ranges on (tenant_id, tx). This read's own snapshot hides whatever is still running.
+   * order; this read's own snapshot hides whatever is still running. Not visible in a snapshot
+   * means newer than its xmax, or in its in-progress list: two index ranges on (tenant_id, tx),
+   * read as two arms of a UNION ALL — as one OR, PostgreSQL scans the tenant's whole index
+   * (measured: 127 ms against 0.08 ms with 125k records).
    */
   private async unseen(db: TenantDb, filters: Pick<LogSearch, 'runId' | 'query' | 'from'>, read: FollowCursor, limit: number): Promise<FollowRow[]> {
-    const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, db.knex.raw('tx::text AS tx_text')]), filters).whereRaw(
-      '(tx >= pg_snapshot_xmax(?::pg_snapshot) OR tx = ANY (ARRAY(SELECT pg_snapshot_xip(?::pg_snapshot))))',
-      [read.since, read.since],
-    );
-    if (read.upto !== undefined) {
-      builder.whereRaw('pg_visible_in_snapshot(tx, ?::pg_snapshot) AND (tx, id) > (?::xid8, ?::bigint)', [read.upto, read.afterTx, read.afterId]);
-    }
-    // Qualified: a bare `tx` in ORDER BY would name the text column above and sort 10000 before 9999.
-    return (await builder.orderBy([{ column: 'log_records.tx', order: 'asc' }, { column: 'log_records.id', order: 'asc' }]).limit(limit)) as FollowRow[];
+    const arm = (condition: string) => {
+      const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, 'tx', db.knex.raw('tx::text AS tx_text')]), filters).whereRaw(condition, [read.since]);
+      if (read.upto !== undefined) {
+        builder.whereRaw('pg_visible_in_snapshot(tx, ?::pg_snapshot) AND (tx, id) > (?::xid8, ?::bigint)', [read.upto, read.afterTx, read.afterId]);
+      }
+      return builder.orderBy([{ column: 'log_records.tx', order: 'asc' }, { column: 'log_records.id', order: 'asc' }]).limit(limit);
+    };
+    const newer = arm('tx >= pg_snapshot_xmax(?::pg_snapshot)');
+    const wereRunning = arm('tx = ANY (ARRAY(SELECT pg_snapshot_xip(?::pg_snapshot)))');
+    return (await db.knex
+      .select('*')
+      .from(db.knex.raw('(? UNION ALL ?) AS unseen', [newer, wereRunning]))
+      .orderBy([{ column: 'tx', order: 'asc' }, { column: 'id', order: 'asc' }])
+      .limit(limit)) as FollowRow[];
   }
 
   async histogram(search: Omit<LogSearch, 'limit' | 'after' | 'order'> & { buckets: number }): Promise<HistogramBucket[]> {

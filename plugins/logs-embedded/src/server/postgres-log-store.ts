@@ -111,9 +111,10 @@ export class PostgresLogStore implements LogsPort {
         const positionAfter = (row: FollowRow): FollowCursor => ({ since: read.since, upto, afterTx: row.tx_text, afterId: String(row.id) });
         const items: FollowedLogRecord[] = page.map((row) => ({ ...fromRow(row), cursor: encodeFollowCursor(positionAfter(row)) }));
         const last = page.at(-1);
-        // A page that ends the read continues from the read's snapshot; one cut short continues inside it.
-        const next = encodeFollowCursor(rows.length > limit && last ? positionAfter(last) : read.upto === undefined ? { since: now } : { since: read.upto });
-        if (rows.length <= limit && items.length > 0) (items.at(-1) as FollowedLogRecord).cursor = next;
+        const cutShort = rows.length > limit && last !== undefined;
+        // A page cut short continues inside its read; one that ends the read continues from its snapshot.
+        const next = encodeFollowCursor(cutShort ? positionAfter(last) : { since: upto });
+        if (!cutShort && last !== undefined) (items.at(-1) as FollowedLogRecord).cursor = next;
         return { items, next };
       },
       { isolationLevel: 'repeatable read', readOnly: true },

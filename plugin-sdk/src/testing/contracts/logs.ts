@@ -207,8 +207,8 @@ export function describeLogsContract(providerName: string, make: () => Promise<L
         await write(fixture.tenantA, [5, 0].map((n) => ({ ts: base + n * 1000, level: 'info' as const, message: `new ${n}`, runId })));
         const tail = await fixture.tenantA.follow({ runId, cursor: start.next });
         expect(tail.items.map((i) => i.message)).toEqual(['new 5', 'new 0']);
-        expect(tail.items.at(-1)?.cursor).toBe(tail.next);
         expect((await fixture.tenantA.follow({ runId, cursor: tail.next })).items).toEqual([]);
+        expect((await fixture.tenantA.follow({ runId, cursor: tail.items.at(-1)?.cursor as string })).items).toEqual([]);
         // The query and run filters apply to what is followed.
         await write(fixture.tenantA, [{ ts: base, level: 'error', message: 'kept', runId }, { ts: base, level: 'info', message: 'filtered out', runId }]);
         expect((await fixture.tenantA.follow({ runId, query: 'level:error', cursor: tail.next })).items.map((i) => i.message)).toEqual(['kept']);

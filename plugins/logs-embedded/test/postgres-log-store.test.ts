@@ -127,4 +127,20 @@ describe('PostgresLogStore', () => {
     }
     expect(seen).toEqual(batches.flat().map((r) => r.message));
   });
+  it('refuses a crafted follow cursor with a 400 before PostgreSQL sees it, and takes any well-formed one', async () => {
+    const bad = [
+      '0:5:', '9:5:', '5:9:4', '5:9:9', '5:9:7,6', '5:9:6,6', '5:9:6,', 'a:9:', '5:9', '5:9:~5:9:~1', '5:9:~5:9:~1~x',
+      '99999999999999999999:99999999999999999999:', `5:9:~5:9:~${'9'.repeat(19)}~1`, `5:${'9'.repeat(19)}:`,
+    ];
+    for (const cursor of bad) {
+      const outcome = await store.follow({ cursor }).then(() => 'accepted', (error: unknown) => (error instanceof ProblemError ? error.status : String(error)));
+      expect([cursor, outcome]).toEqual([cursor, 400]);
+    }
+    // Well-formed but not from this store: a snapshot far in the future hides nothing new; one from
+    // the start of time hands out everything of the run.
+    const runId = `crafted-${randomUUID()}`;
+    await store.write([{ ts: base, level: 'info', message: 'any', runId }]);
+    expect((await store.follow({ runId, cursor: '9223372036854775806:9223372036854775806:' })).items).toEqual([]);
+    expect((await store.follow({ runId, cursor: '1:1:' })).items.map((i) => i.message)).toEqual(['any']);
+  });
 });

@@ -5,13 +5,13 @@ import argparse
 import gzip
 import json
 import os
-import random
 import sys
 import time
 import uuid
 
+from .sender import AUTH, REJECTED, RETRY, retry_delay, send_batch
 from .spool import Spool, default_spool_root
-from .transport import HttpClient, RejectedError, RetryableError
+from .transport import HttpClient, RejectedError, RetryableError, run_page_url
 
 
 def _is_run_dir(path):
@@ -29,19 +29,17 @@ def _run_dirs(root):
     return [d for d in subs if _is_run_dir(d)]
 
 
-def _post_with_retry(client, body, retries, out):
+def _send_with_retries(client, body, retries, out):
+    """send_batch, retried `retries` times while the answer is retryable; returns the last Outcome."""
     attempt = 0
     while True:
-        try:
-            return client.post_batch(body)
-        except RetryableError as e:
-            attempt += 1
-            if attempt > retries:
-                raise
-            delay = e.retry_after if e.retry_after is not None else min(30.0, 0.5 * 2 ** attempt)
-            delay = delay / 2 + random.random() * delay / 2
-            out.write("  retrying in %.1fs (%s)\n" % (delay, e))
-            time.sleep(delay)
+        outcome = send_batch(client, body)
+        if outcome.kind != RETRY or attempt >= retries:
+            return outcome
+        attempt += 1
+        delay = retry_delay(attempt, outcome.retry_after)
+        out.write("  retrying in %.1fs (%s)\n" % (delay, outcome))
+        time.sleep(delay)
 
 
 def sync_run_dir(directory, base_url=None, api_token=None, tenant=None, retries=5, out=sys.stdout):
@@ -62,26 +60,29 @@ def sync_run_dir(directory, base_url=None, api_token=None, tenant=None, retries=
         for seq in seqs:
             with open(spool.path_for(seq), "rb") as f:
                 body = f.read()
-            try:
-                answer = _post_with_retry(client, body, retries, out)
-            except RejectedError as e:
-                if e.status in (401, 403):
-                    out.write("  the platform refused the token (%s); nothing more is sent\n" % e)
-                    return sent, aside, arts, False
-                out.write("  batch %d refused, set aside as .rejected: %s\n" % (seq, e))
-                spool.set_aside(seq, e)
+            outcome = _send_with_retries(client, body, retries, out)
+            if outcome.kind == AUTH:
+                out.write("  the platform refused the token (%s); nothing more is sent\n" % outcome)
+                return sent, aside, arts, False
+            if outcome.kind == REJECTED:
+                out.write("  batch %d refused, set aside as .rejected: %s\n" % (seq, outcome))
+                spool.set_aside(seq, outcome)
                 aside += 1
                 continue
-            except RetryableError as e:
-                out.write("  stopped at batch %d, platform unavailable: %s\n" % (seq, e))
+            if outcome.kind == RETRY:
+                out.write("  stopped at batch %d, platform unavailable: %s\n" % (seq, outcome))
                 return sent, aside, arts, False
-            run_id = answer.get("run_id") or run_id
+            if run_id is None and outcome.run_id:
+                run_id = outcome.run_id
+                out.write("  run at %s\n" % run_page_url(url, run_id))
             spool.remove(seq)  # only after the 202: a crash here resends it and the server dedups
             sent += 1
         pending = spool.pending_artifacts()
         if pending:
             if run_id is None:
                 run_id = _resolve_run_id(client, meta, retries, out)
+                if run_id is None:
+                    return sent, aside, arts, False
             remaining = []
             for entry in pending:
                 path = entry.get("path")
@@ -108,14 +109,19 @@ def sync_run_dir(directory, base_url=None, api_token=None, tenant=None, retries=
 
 def _resolve_run_id(client, meta, retries, out):
     """The artifacts endpoint needs the server's run id; a header-only batch (create-or-resume by the
-    client run id) returns it without changing the run."""
+    client run id) returns it. It carries no status and the oldest revision, so it changes nothing on a
+    run that exists."""
     header = dict(meta.get("run") or {})
     header.setdefault("client_run_id", meta.get("client_run_id"))
     header.pop("status", None)
     header.pop("ended_at", None)
+    header["revision"] = 0
     body = json.dumps({"batch_id": str(uuid.uuid4()), "run": header}).encode("utf-8")
-    answer = _post_with_retry(client, gzip.compress(body), retries, out)
-    return answer["run_id"]
+    outcome = _send_with_retries(client, gzip.compress(body), retries, out)
+    if not outcome.accepted or not outcome.run_id:
+        out.write("  the run's id could not be learnt (%s); artifacts are kept for a later sync\n" % outcome)
+        return None
+    return outcome.run_id
 
 
 def main(argv=None):

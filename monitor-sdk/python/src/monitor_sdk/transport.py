@@ -14,6 +14,8 @@ from urllib.parse import quote, urlsplit
 from . import __version__
 
 BATCH_PATH = "/api/v1/ingest/batch"
+# The web console's page of one run (the training plugin's Runs tab, plugins/training/plugin.json).
+RUN_PAGE_PATH = "/training/runs/%s"
 _USER_AGENT = "monitor-sdk-python/%s" % __version__
 
 
@@ -61,6 +63,12 @@ def parse_retry_after(value):
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def run_page_url(base_url, run_id):
+    """The run's page in the web console, under base_url's path prefix when it has one."""
+    base = base_url if "://" in base_url else "http://" + base_url
+    return base.rstrip("/") + RUN_PAGE_PATH % quote(str(run_id), safe="")
 
 
 class HttpClient(object):

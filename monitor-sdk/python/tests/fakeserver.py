@@ -31,7 +31,7 @@ class FakePlatform(object):
         self.reset()
 
     def reset(self):
-        self.runs = {}            # client_run_id -> {"id", "header", "status_history"}
+        self.runs = {}            # client_run_id -> {"id", "header", "status_history", "revision"}
         self.batch_ids = set()
         self.batches = []         # accepted (non-duplicate) batch bodies, in arrival order
         self.duplicates = 0
@@ -158,9 +158,15 @@ class FakePlatform(object):
                 return {"run_id": run["id"], "batch_id": body["batch_id"], "duplicate": True,
                         "accepted": {"metrics": 0, "logs": 0, "events": 0, "spans": 0}}
             self.batch_ids.add(body["batch_id"])
-            run["header"].update({k: v for k, v in header.items() if v is not None})
-            if header.get("status"):
-                run["status_history"].append(header["status"])
+            # As the platform does: a header is applied only when its revision is newer than the applied
+            # one, so a late older batch cannot undo a newer header (a header without one always applies).
+            revision = header.get("revision")
+            if revision is None or revision > run.get("revision", -1):
+                run["header"].update({k: v for k, v in header.items() if v is not None})
+                if header.get("status"):
+                    run["status_history"].append(header["status"])
+                if revision is not None:
+                    run["revision"] = revision
             self.batches.append(body)
             for kind, store in (("metrics", self.metrics), ("logs", self.logs), ("events", self.events),
                                 ("spans", self.spans)):

@@ -2,7 +2,7 @@
 // after `npm run build` (`npm run bench` runs it). Everything goes over HTTP to the built platform:
 //  (a) monitor_sdk → platform → PostgreSQL metric points/s, one Python client, batched;
 //  (b) MLflow's tracking server on this machine (log_batch in chunks of its 1,000-metric limit) → the ratio;
-//  (c) log_metric call cost (median);
+//  (c) log_metric call cost (median, p99) and the SDK's encoding cost a point;
 //  (d) a 1M-point series → 1,000 buckets (p95), by step and by time;
 //  (e) GET /runs over 10k runs (p95);
 //  (f) SDK call → SSE event latency (p50/p95).
@@ -73,22 +73,8 @@ total = time.perf_counter() - t
 print(json.dumps({"points": n // 4 * 4, "seconds": total, "logged": logged, "ok": ok, "run_id": run.server_run_id}))
 `;
 
-// (c) The producer-side cost of one call, the platform not involved (offline: queue only).
-const CALL_COST = `
-import json, tempfile, time
-from monitor_sdk import OneServiceRun
-run = OneServiceRun(base_url=None, project="bench", spool_dir=tempfile.mkdtemp(), capture_console=False,
-                    system_metrics=False, exit_hooks=False, batch_size=10**9, max_queue=10**9)
-samples = []
-for r in range(200):
-    t = time.perf_counter_ns()
-    for i in range(1000):
-        run.log_metric("loss", 0.5, step=i)
-    samples.append((time.perf_counter_ns() - t) / 1000.0 / 1000.0)
-    run._q.clear()
-samples.sort()
-print(json.dumps({"median_us": samples[len(samples) // 2]}))
-`;
+// (c) The producer-side cost of one call, and the sender's encoding cost a point, the platform not involved.
+const CALL_COST = `import runpy; runpy.run_path(${JSON.stringify(path.join(ROOT, 'monitor-sdk', 'python', 'bench', 'call_cost.py'))}, run_name="__main__")`;
 
 // (b) MLflow: its own server process, its own client, log_batch in chunks of 1,000 metrics.
 const MLFLOW_THROUGHPUT = `
@@ -307,7 +293,9 @@ try {
 
   if (runs('c')) {
     console.log('\n(c) log_metric call cost');
-    figure('log_metric median', `${python(CALL_COST).median_us.toFixed(2)} µs`, '≤ 5 µs');
+    const cost = python(CALL_COST);
+    figure('log_metric median', `${cost.median_us.toFixed(2)} µs (p99 ${cost.p99_us.toFixed(2)} µs)`, '≤ 5 µs');
+    figure('SDK batch encoding', `${cost.encode_us_per_point.toFixed(2)} µs a point`);
   }
 
   if (runs('d')) {

@@ -1,4 +1,5 @@
-"""SDK figures: the cost of one log_metric call, and end-to-end points/s from one client.
+"""SDK figures: the cost of one log_metric call and of encoding (bench/call_cost.py), and end-to-end
+points/s from one client.
 
     python bench/bench_sdk.py                     # e2e against an in-process stand-in server
     BENCH_URL=http://127.0.0.1:8080 BENCH_TOKEN=... python bench/bench_sdk.py   # against the platform
@@ -7,41 +8,16 @@ Env: BENCH_URL / BENCH_TOKEN / BENCH_TENANT (fall back to ONESERVICE_URL / _TOKE
 BENCH_CALLS (call-cost sample, default 200000), BENCH_POINTS (e2e points, default 500000)."""
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
+sys.path.insert(0, HERE)
 
 from monitor_sdk import OneServiceRun  # noqa: E402
-
-
-def _pct(sorted_samples, q):
-    return sorted_samples[min(len(sorted_samples) - 1, int(len(sorted_samples) * q))]
-
-
-def call_cost(n, spool):
-    """Per-call cost while the sender thread is running and spooling (offline), as in a real loop."""
-    # Offline, so the background sender spools: it still competes for the GIL as it would when sending.
-    run = OneServiceRun(base_url=None, project="bench", run_name="call-cost", spool_dir=spool,
-                        capture_console=False, system_metrics=False, exit_hooks=False)
-    perf = time.perf_counter
-    lm = run.log_metric
-    for i in range(2000):  # warm-up: first allocations of the deque blocks
-        lm("warmup", 0.0, step=i)
-    samples = [0.0] * n
-    t_all = perf()
-    for i in range(n):
-        t0 = perf()
-        lm("loss", 0.5, step=i)
-        samples[i] = perf() - t0
-    wall = perf() - t_all
-    run.finish(timeout=30)
-    samples.sort()
-    return (statistics.median(samples) * 1e6, _pct(samples, 0.99) * 1e6, _pct(samples, 0.999) * 1e6,
-            wall / n * 1e6)
+from call_cost import encode_cost, log_metric_cost  # noqa: E402
 
 
 def end_to_end(url, token, tenant, n, spool):
@@ -77,9 +53,10 @@ def main():
 
 def _figures(calls, points, url, token, tenant, spool):
 
-    med, p99, p999, amort = call_cost(calls, spool)
+    med, p99, p999, amort = log_metric_cost(calls, spool)
     print("log_metric call cost over %d calls: median %.2f us, p99 %.2f us, p99.9 %.2f us; "
           "wall per call incl. background sender %.2f us" % (calls, med, p99, p999, amort))
+    print("batch encoding: %.3f us a point (batches of 5000)" % encode_cost(5000))
 
     fake = None
     if not url:

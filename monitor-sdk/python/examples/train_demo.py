@@ -178,7 +178,7 @@ def main():
     run.log_event("checkpoint_saved", {"path": model_path, "step": step})
     run.upload_artifact(model_path, type="model")
     ok = run.finish(status="success", timeout=30)
-    print("run finished%s; server run id %s" % ("" if ok else " (some data left in the spool)", run.server_run_id))
+    print("run finished%s; run %s" % ("" if ok else " (some data left in the spool)", run.url or run.id))
     return 0 if ok else 1
 
 

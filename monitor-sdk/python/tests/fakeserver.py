@@ -158,10 +158,11 @@ class FakePlatform(object):
                 return {"run_id": run["id"], "batch_id": body["batch_id"], "duplicate": True,
                         "accepted": {"metrics": 0, "logs": 0, "events": 0, "spans": 0}}
             self.batch_ids.add(body["batch_id"])
-            # As the platform does: a header is applied only when its revision is newer than the applied
-            # one, so a late older batch cannot undo a newer header (a header without one always applies).
-            revision = header.get("revision")
-            if revision is None or revision > run.get("revision", -1):
+            # As the platform does (docs/ingest-protocol.md, "Run header order"): a header applies only when
+            # its revision is newer than the run's, so a late older batch cannot undo a newer header; one
+            # without a revision applies only to a run that has none (an older client).
+            revision, applied = header.get("revision"), run.get("revision")
+            if applied is None or (revision is not None and revision > applied):
                 run["header"].update({k: v for k, v in header.items() if v is not None})
                 if header.get("status"):
                     run["status_history"].append(header["status"])

@@ -7,6 +7,7 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@oneservice/plugin-sdk/testing$': '<rootDir>/plugin-sdk/src/testing/index.ts',
+    '^@oneservice/plugin-sdk/testing/contracts$': '<rootDir>/plugin-sdk/src/testing/contracts/index.ts',
     '^@oneservice/plugin-sdk$': '<rootDir>/plugin-sdk/src/index.ts',
     '^@oneservice/core$': '<rootDir>/core/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,11 +1,10 @@
-import { asValue, createContainer, InjectionMode } from 'awilix';
 import knexFactory, { type Knex } from 'knex';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { createKernelHooks, scopeToTenant as scopeForTenant, type PluginContext, type RouteDefinition } from '@oneservice/plugin-sdk';
+import { createKernelHooks, type RouteDefinition } from '@oneservice/plugin-sdk';
 import type { Config } from './config.js';
 import { createAccessTokens } from './auth/access-tokens.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -26,6 +25,7 @@ import { LeasedScheduler } from './platform/scheduler.js';
 import { createSecrets, deriveKey, loadRootSecret } from './platform/secrets.js';
 import { CORE_VERSION, discoverPlugins } from './plugins/discovery.js';
 import { orderPlugins } from './plugins/ordering.js';
+import { createPluginContext } from './plugins/plugin-context.js';
 import { importPluginServer, runStep, withTimeout, type LoadedPlugin } from './plugins/plugin-host.js';
 import { PluginStates } from './plugins/plugin-states.js';
 import { kernelPermissions } from './rbac/kernel-permissions.js';
@@ -57,7 +57,8 @@ export interface Kernel {
   readonly knex: Knex;
   readonly services: KernelServices;
   readonly plugins: LoadedPlugin[];
-  readonly container: ReturnType<typeof createContainer>;
+  /** Every declared route (tests read the OpenAPI inputs from it). */
+  readonly routes: RouteRegistry;
   /** Listens on config.HOST:PORT; resolves with the base URL. */
   listen(): Promise<string>;
   /** Drains in-flight requests, stops plugins in reverse order, closes the database. */
@@ -65,12 +66,12 @@ export interface Kernel {
 }
 
 /**
- * Boots the kernel in DESIGN §2's order — config, container, database, migrations, plugins, http —
- * each step failing loudly with its reason.
+ * Boots the kernel in DESIGN §2's order — config, services, database, migrations, plugins, http —
+ * each step failing loudly with its reason. Services are wired by hand (ADR 0009): each plugin's scope
+ * is the `ctx` createPluginContext builds for it.
  */
 export async function createKernel(config: Config, options: KernelOptions = {}): Promise<Kernel> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
@@ -97,8 +98,8 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
   const metrics = createPlatformMetrics();
   const authenticator = new Authenticator(knex, accessTokens, permissions);
   const pluginStates = new PluginStates(knex);
-  const ports = new PortRegistry(knex, secrets);
   const live = new PostgresLiveBus(databaseUrl, logger);
+  const ports = new PortRegistry(knex, secrets, live);
   const scheduler = new LeasedScheduler(knex, logger);
   const audit = createAuditWriter(knex, hooks, logger);
   const routes = new RouteRegistry({
@@ -115,7 +116,6 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
     throttle: new LoginThrottle(knex, { maxFailuresPerAccount: config.LOGIN_MAX_FAILURES, maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_IP, lockSeconds: config.LOGIN_LOCK_SECONDS }),
     plugins: () => plugins,
   };
-  container.register(Object.fromEntries(Object.entries({ ...services, logger, metrics, live, scheduler, routes }).map(([name, value]) => [name, asValue(value)])));
 
   const kernelRoute = <P, Q, B, R>(definition: RouteDefinition<P, Q, B, R>) => routes.add('kernel', definition);
   for (const register of [registerAuthRoutes, registerApiTokenRoutes, registerMeRoutes, registerTenantRoutes, registerUserRoutes, registerAuditRoutes, registerPluginRoutes, registerDatasourceRoutes]) {
@@ -139,19 +139,11 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
     for (const plugin of plugins) permissions.declare(plugin.manifest.id, plugin.manifest.permissions);
     permissions.seal();
 
-    const contextFor = (plugin: LoadedPlugin): PluginContext => {
-      const id = plugin.manifest.id;
-      return Object.freeze({
-        plugin: { id, version: plugin.manifest.version, dir: plugin.dir, manifest: plugin.manifest },
-        route: (definition) => routes.add(id, definition as RouteDefinition),
-        db: { knex, forTenant: (tenantId: string) => scopeForTenant(knex, tenantId) },
-        provide: (port, provider) => ports.provide(id, port, provider),
-        port: (name, tenantId) => ports.resolve(name, tenantId),
-        hooks, audit, secrets, live, scheduler,
-        logger: logger.child({ plugin: id }),
-        config: Object.freeze({ dataDir: config.dataDir, publicUrl: config.publicUrl, env: config.env }),
-        metrics: metrics.registry,
-      } satisfies PluginContext);
+    // Plugins get the bus's tenant-scoped half only; the kernel's cross-tenant listeners stay here.
+    const pluginLive = { publish: live.publish.bind(live), subscribe: live.subscribe.bind(live) };
+    const contextServices = {
+      knex, routes, ports, hooks, audit, secrets, live: pluginLive, scheduler, logger,
+      metrics: metrics.registry, dataDir: config.dataDir, publicUrl: config.publicUrl, env: config.env,
     };
     const forget = (plugin: LoadedPlugin) => {
       routes.removeOwner(plugin.manifest.id);
@@ -163,8 +155,11 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
       if (plugin.definition?.migrations) await withTimeout(migrate(knex, plugin.manifest.id, plugin.definition.migrations), timeout * 4, `${plugin.manifest.id} migrations`);
     }, forget, logger);
     await runStep(plugins, 'setup', async (plugin) => {
-      plugin.context = contextFor(plugin);
+      plugin.context = createPluginContext(plugin, contextServices);
       if (plugin.definition) await withTimeout(plugin.definition.setup(plugin.context), timeout, `${plugin.manifest.id} setup`);
+      const provided = new Set(ports.findByOwner(plugin.manifest.id).map((p) => p.port));
+      const missing = plugin.manifest.provides.filter((port) => !provided.has(port));
+      if (missing.length) throw new Error(`its manifest lists ${missing.join(', ')} in "provides", but setup registered no provider of it (ctx.provide)`);
       plugin.state = 'setup';
     }, forget, logger);
     routes.seal();
@@ -220,7 +215,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
 
   let server: Server | null = null;
   const kernel: Kernel = {
-    config, knex, services, plugins, container,
+    config, knex, services, plugins, routes,
     async listen() {
       server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));

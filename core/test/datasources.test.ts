@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventsPort } from '@oneservice/plugin-sdk';
 import { startTestKernel, type TestKernel } from '@oneservice/plugin-sdk/testing';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -13,7 +14,7 @@ afterAll(async () => {
   await k?.stop();
 });
 
-type EventsResolver = { resolve(port: string, tenant: string): Promise<{ search(q: object): Promise<{ items: { type: string }[] }> }> };
+type EventsResolver = { resolve(port: { id: string }, tenant: string): Promise<{ search(q: object): Promise<{ items: { type: string }[] }> }> };
 const portRegistry = () => (k.kernel.services as unknown as { ports: EventsResolver }).ports;
 
 it('checks settings against the plugin’s JSON Schema, naming each field', async () => {
@@ -37,8 +38,8 @@ it('routes a tenant’s port to its bound provider; other tenants keep the defau
   const row = await k.kernel.knex('datasource_bindings').where({ id: created.body.id }).first();
   expect(row.settings_sealed).not.toContain('s3cret');
   const ports = portRegistry();
-  expect((await (await ports.resolve('events', k.tenants.a.id)).search({})).items[0]!.type).toBe('from http://127.0.0.1:9200');
-  expect((await (await ports.resolve('events', k.tenants.b.id)).search({})).items).toEqual([]);
+  expect((await (await ports.resolve(eventsPort, k.tenants.a.id)).search({})).items[0]!.type).toBe('from http://127.0.0.1:9200');
+  expect((await (await ports.resolve(eventsPort, k.tenants.b.id)).search({})).items).toEqual([]);
 
   // A masked value sent back keeps the stored secret; a changed field is checked again.
   const renamed = await k.request('PATCH', `/api/v1/datasources/${created.body.id}`, { token: admin, body: { settings: { url: 'http://127.0.0.1:9201', password: '••••••' } } });

@@ -5,7 +5,7 @@ let k: TestKernel;
 let registry: RouteRegistry;
 beforeAll(async () => {
   k = await startTestKernel({ plugins: ['lifecycle-base'], pluginDirs: [new URL('./fixtures', import.meta.url).pathname] });
-  registry = (k.kernel as unknown as { container: { resolve(name: string): RouteRegistry } }).container.resolve('routes');
+  registry = (k.kernel as unknown as { routes: RouteRegistry }).routes;
 });
 afterAll(async () => {
   await k?.stop();

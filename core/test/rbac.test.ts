@@ -45,7 +45,7 @@ describe('every kernel route × the six roles', () => {
 
   it('allows exactly the roles the documented matrix grants', async () => {
     const matrix = documentedMatrix();
-    const registry = (k.kernel as unknown as { container: { resolve(name: string): RouteRegistry } }).container.resolve('routes');
+    const registry = (k.kernel as unknown as { routes: RouteRegistry }).routes;
     const guarded = registry.routes.filter((r) => r.owner === 'kernel' && !['public', 'authenticated'].includes(r.definition.permission));
     expect(guarded.length).toBeGreaterThan(15);
     const mismatches: string[] = [];

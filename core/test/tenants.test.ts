@@ -31,8 +31,8 @@ it('deletes a tenant with its users, tokens, plugin rows and files, and audits i
   const adminB = await k.login('b', 'TENANT_ADMIN');
   await k.apiToken('b', 'PM', ['read']);
   await k.kernel.knex('lifecycle_widgets').insert([{ tenant_id: k.tenants.a.id, name: 'keep' }, { tenant_id: k.tenants.b.id, name: 'gone' }]);
-  const objects = (k.kernel as unknown as { services: { ports: { resolve(port: string, tenant: string): Promise<{ put(key: string, body: Buffer): Promise<unknown> }> } } }).services.ports;
-  await (await objects.resolve('objects', k.tenants.b.id)).put('runs/x/model.onnx', Buffer.from('bytes'));
+  const objects = (k.kernel as unknown as { services: { ports: { resolve(port: { id: string }, tenant: string): Promise<{ put(key: string, body: Buffer): Promise<unknown> }> } } }).services.ports;
+  await (await objects.resolve({ id: 'objects' }, k.tenants.b.id)).put('runs/x/model.onnx', Buffer.from('bytes'));
   const tenantDir = path.join((k.kernel.services.config as { dataDir: string }).dataDir, 'objects', k.tenants.b.id);
   expect(existsSync(tenantDir)).toBe(true);
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AuditEntry, KernelHooks } from './hooks.js';
 import type { PluginManifest } from './manifest.js';
-import type { PortName, PortProvider, Ports } from './ports/index.js';
+import type { PortProvider, PortRef } from './ports/index.js';
 import type { RouteDefinition } from './route.js';
 import type { PluginDb } from './tenant-db.js';
 
@@ -31,6 +31,15 @@ export interface AuditWriter {
   record(entry: AuditEntry): Promise<void>;
 }
 
+/** A declared setting's value, already parsed to its declared type (undefined: unset, no default). */
+export type SettingValue = string | number | boolean | undefined;
+
+export interface PluginConfig {
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly settings: Readonly<Record<string, SettingValue>>;
+}
+
 export type LoggerLike = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
 export interface PluginContext {
@@ -38,14 +47,21 @@ export interface PluginContext {
   /** Declares a route under /api/v1: validation, RBAC guard, tenant scope and OpenAPI entry in one place. */
   route<P, Q, B, R>(definition: RouteDefinition<P, Q, B, R>): void;
   readonly db: PluginDb;
-  provide<K extends PortName>(port: K, provider: PortProvider<K>): void;
-  /** The tenant's bound provider of a port (its datasource binding, else the default provider). */
-  port<K extends PortName>(name: K, tenantId: string): Promise<Ports[K]>;
+  /** Registers a provider of a port the manifest lists in `provides` (during setup only). */
+  provide<T>(port: PortRef<T>, provider: PortProvider<T>): void;
+  /**
+   * The tenant's bound provider of a port the manifest lists in `requires` as `port:<id>` (its
+   * datasource binding, else the default provider). An undeclared port is refused with both names.
+   */
+  port<T>(port: PortRef<T>, tenantId: string): Promise<T>;
   readonly hooks: KernelHooks;
   readonly audit: AuditWriter;
   readonly logger: LoggerLike;
-  /** Platform configuration values a plugin may read (data dir, public URL, limits). */
-  readonly config: Readonly<{ dataDir: string; publicUrl: string; env: Readonly<Record<string, string | undefined>> }>;
+  /**
+   * What a plugin may read of the platform's configuration: the data dir, the public URL, and the
+   * settings its manifest declares under `config` (parsed; reading an undeclared name throws).
+   */
+  readonly config: PluginConfig;
   readonly scheduler: Scheduler;
   readonly secrets: Secrets;
   readonly live: LiveBus;

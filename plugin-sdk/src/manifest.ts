@@ -33,6 +33,22 @@ const menuSecondarySchema = z.strictObject({
 });
 
 /**
+ * One setting a plugin reads from the environment, declared as data: the kernel builds its zod schema,
+ * reads `ONESERVICE_<PLUGIN>_<NAME>` (plugin id upper-cased, dashes as underscores) and hands the parsed
+ * value to the plugin as `ctx.config.settings[name]`. README's configuration table lists every one.
+ */
+export const settingDeclarationSchema = z.strictObject({
+  name: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'a setting name is upper-case letters, digits and underscores'),
+  type: z.enum(['string', 'integer', 'number', 'boolean']),
+  description: z.string().min(1),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** Older variable names still read (after the prefixed one), so a rename does not break a deployment. */
+  aliases: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).default([]),
+});
+
+/**
  * plugin.json, parsed strictly before any plugin code is imported: an unknown key is an error, so a
  * typo never silently drops a contribution.
  */
@@ -49,6 +65,8 @@ export const pluginManifestSchema = z.strictObject({
   /** Server entry, relative to the plugin folder; `src/…/*.ts` is loaded from `dist/…/*.js` when built. */
   server: z.string().optional(),
   bootPolicy: z.enum(['abort', 'continue']).default('abort'),
+  /** The environment variables this plugin reads; it sees no others. */
+  config: z.array(settingDeclarationSchema).default([]),
   contributes: z
     .strictObject({
       menus: z
@@ -65,3 +83,4 @@ export const pluginManifestSchema = z.strictObject({
 
 export type PluginManifest = z.infer<typeof pluginManifestSchema>;
 export type PermissionDeclaration = z.infer<typeof permissionDeclarationSchema>;
+export type SettingDeclaration = z.infer<typeof settingDeclarationSchema>;

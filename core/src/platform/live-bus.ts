@@ -14,6 +14,8 @@ export class PostgresLiveBus implements LiveBus {
   private client: pg.Client | null = null;
   private stopped = false;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly kernelListeners = new Map<string, Set<(tenantId: string, payload: unknown) => void>>();
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly url: string, private readonly logger: Logger) {}
 
@@ -30,6 +32,7 @@ export class PostgresLiveBus implements LiveBus {
       try {
         const { t, k, p } = JSON.parse(message.payload) as { t: string; k: string; p: unknown };
         for (const listener of this.listeners.get(`${t}|${k}`) ?? []) listener(p);
+        for (const listener of this.kernelListeners.get(k) ?? []) listener(t, p);
       } catch (error) {
         this.logger.warn({ err: error }, 'unreadable live notification');
       }
@@ -53,6 +56,7 @@ export class PostgresLiveBus implements LiveBus {
     try {
       await this.connect();
       this.logger.info('live bus reconnected');
+      for (const listener of this.reconnectListeners) listener();
     } catch {
       void this.reconnect(Math.min(delayMs * 2, 10_000));
     }
@@ -70,6 +74,21 @@ export class PostgresLiveBus implements LiveBus {
     let text = JSON.stringify({ t: tenantId, k: topic, p: payload });
     if (Buffer.byteLength(text) > MAX_PAYLOAD) text = JSON.stringify({ t: tenantId, k: topic, p: { truncated: true } });
     await this.client.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
+  }
+
+  /**
+   * The kernel's own listeners (not on the LiveBus plugins get): a topic across every tenant, e.g.
+   * "a datasource binding changed", and a call after each reconnect, since what was sent while the
+   * connection was down is lost and caches built on notifications must then start over.
+   */
+  subscribeEveryTenant(topic: string, listener: (tenantId: string, payload: unknown) => void): void {
+    const set = this.kernelListeners.get(topic) ?? new Set();
+    set.add(listener);
+    this.kernelListeners.set(topic, set);
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.add(listener);
   }
 
   async subscribe(tenantId: string, topic: string, listener: (payload: unknown) => void): Promise<() => Promise<void>> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PORT_NAMES, ProblemError, conflict, notFound, type PortName } from '@oneservice/plugin-sdk';
+import { ProblemError, conflict, notFound } from '@oneservice/plugin-sdk';
 import { zodProblem } from '../http/problem.js';
 import type { DeclareRoute, KernelServices } from './services.js';
 
@@ -39,15 +39,21 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
     if (!plugin) throw new ProblemError(400, 'Bad Request', `plugin ${pluginId} is not installed`, [{ path: 'plugin_id', message: 'unknown plugin' }]);
     if (!plugin.manifest.kinds.includes('datasource')) throw new ProblemError(400, 'Bad Request', `plugin ${pluginId} is not a datasource`, [{ path: 'plugin_id', message: 'not a datasource plugin' }]);
     const provided = ports.findByOwner(pluginId)[0];
-    return { plugin, port: (provided?.port ?? null) as PortName | null, provider: provided?.provider ?? null };
+    return { plugin, port: provided?.port ?? null, provider: provided?.provider ?? null };
   };
+
+  /** Ports some plugin provides or requires: the registry is open, so this is read, not listed. */
+  const portIds = () => [...new Set([
+    ...ports.portIds(),
+    ...plugins().flatMap((p) => p.manifest.requires.filter((r) => r.startsWith('port:')).map((r) => r.slice(5))),
+  ])].sort();
 
   route({
     method: 'GET', path: '/datasources', permission: 'datasources:read', tags: ['datasources'], summary: 'The tenant’s datasource bindings (secrets masked)',
     schema: { response: z.object({ items: z.array(bindingSchema), ports: z.array(z.object({ port: z.string(), providers: z.array(z.object({ owner: z.string(), id: z.string(), isDefault: z.boolean() })) })) }) },
     async handler({ db }) {
       const rows = await db.table('datasource_bindings').orderBy('name');
-      return { items: rows.map(present), ports: PORT_NAMES.map((port) => ({ port, providers: ports.providersOf(port) })) };
+      return { items: rows.map(present), ports: portIds().map((port) => ({ port, providers: ports.providersOf(port) })) };
     },
   });
 
@@ -59,6 +65,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
       const settings = checkSettings(body.plugin_id, body.settings);
       if (await db.table('datasource_bindings').where('name', body.name).first()) throw conflict(`a datasource named ${body.name} exists`);
       const [row] = await db.insert('datasource_bindings', { plugin_id: body.plugin_id, port, provider: provider?.id ?? null, name: body.name, settings_sealed: secrets.seal(JSON.stringify(settings)) }).returning('*');
+      await ports.bindingsChanged(db.tenantId);
       await audit.record({ tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'datasource.create', resource: 'datasource', resourceId: row.id, outcome: 'success', ip, details: { plugin_id: body.plugin_id, name: body.name } });
       return present(row);
     },
@@ -73,6 +80,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
       const current = JSON.parse(secrets.open(row.settings_sealed)) as Record<string, unknown>;
       const merged = checkSettings(row.plugin_id, { ...current, ...Object.fromEntries(Object.entries(body.settings ?? {}).filter(([, v]) => v !== '••••••')) });
       const [updated] = await db.table('datasource_bindings').where('id', params.id).update({ name: body.name ?? row.name, settings_sealed: secrets.seal(JSON.stringify(merged)), updated_at: new Date() }).returning('*');
+      await ports.bindingsChanged(db.tenantId);
       await audit.record({ tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'datasource.update', resource: 'datasource', resourceId: params.id, outcome: 'success', ip, details: { changed: Object.keys(body.settings ?? {}) } });
       return present(updated);
     },
@@ -83,6 +91,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
     schema: { params: z.object({ id: z.string().uuid() }) },
     async handler({ params, db, principal, ip }) {
       if (!(await db.table('datasource_bindings').where('id', params.id).delete())) throw notFound(`datasource ${params.id}`);
+      await ports.bindingsChanged(db.tenantId);
       await audit.record({ tenantId: db.tenantId, actorId: principal.userId, actorEmail: principal.email, action: 'datasource.delete', resource: 'datasource', resourceId: params.id, outcome: 'success', ip });
     },
   });

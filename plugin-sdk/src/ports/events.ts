@@ -1,3 +1,5 @@
+import { definePort } from './port-ref.js';
+
 export const EVENT_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export type EventSeverity = (typeof EVENT_SEVERITIES)[number];
 
@@ -46,3 +48,5 @@ export interface EventsPort {
   /** Removes every event of this run (in this tenant); a run with none is not an error, so a retry is safe. */
   deleteRun(runId: string): Promise<void>;
 }
+
+export const eventsPort = definePort<EventsPort>('events');

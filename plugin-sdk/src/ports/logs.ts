@@ -1,3 +1,5 @@
+import { definePort } from './port-ref.js';
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -83,3 +85,5 @@ export interface LogsPort {
   /** Removes every record of this run (in this tenant); a run with none is not an error, so a retry is safe. */
   deleteRun(runId: string): Promise<void>;
 }
+
+export const logsPort = definePort<LogsPort>('logs');

@@ -1,3 +1,4 @@
+import { definePort } from './port-ref.js';
 import type { Readable } from 'node:stream';
 
 export interface ObjectInfo {
@@ -18,3 +19,5 @@ export interface ObjectsPort {
   /** A time-limited URL a client may GET/PUT directly, or null when the store has no such thing. */
   presign(key: string, operation: 'get' | 'put', ttlSeconds: number): Promise<string | null>;
 }
+
+export const objectsPort = definePort<ObjectsPort>('objects');

@@ -1,3 +1,5 @@
+import { definePort } from './port-ref.js';
+
 export interface MetricPoint {
   runId: string;
   name: string;
@@ -69,3 +71,5 @@ export interface RunMetricsPort {
   summaries(runIds: string[]): Promise<MetricSummary[]>;
   deleteRun(runId: string): Promise<void>;
 }
+
+export const runMetricsPort = definePort<RunMetricsPort>('run-metrics');

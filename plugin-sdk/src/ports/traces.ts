@@ -1,3 +1,5 @@
+import { definePort } from './port-ref.js';
+
 export interface SpanRecord {
   traceId: string;
   spanId: string;
@@ -56,3 +58,5 @@ export interface TracesPort {
    */
   deleteRun(runId: string): Promise<void>;
 }
+
+export const tracesPort = definePort<TracesPort>('traces');

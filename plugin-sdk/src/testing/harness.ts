@@ -48,12 +48,26 @@ export interface TestKernelOptions {
   env?: Record<string, string>;
 }
 
+type Core = typeof import('@oneservice/core');
+
+/**
+ * `@oneservice/core` is an optional peer dependency of plugin-sdk: a plugin's tests that boot a kernel
+ * install it beside plugin-sdk; plugin code and the contract suites never need it. Loaded on first use.
+ */
+async function loadCore(): Promise<Core> {
+  try {
+    return (await import('@oneservice/core')) as Core;
+  } catch (error) {
+    throw new Error('startTestKernel needs @oneservice/core (an optional peer dependency of @oneservice/plugin-sdk): npm install --save-dev @oneservice/core', { cause: error });
+  }
+}
+
 /**
  * Boots a real kernel with the chosen plugins on a fresh PostgreSQL database, with two tenants
  * (a, b), one user per role in each, and a platform super-admin. For plugin authors' tests.
  */
 export async function startTestKernel(options: TestKernelOptions = {}): Promise<TestKernel> {
-  const core = (await import('@oneservice/core' as string)) as typeof import('../../../core/src/index.js');
+  const core = await loadCore();
   const database = await createTestDatabase();
   const config = core.loadConfig(
     { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ONESERVICE_DEMO: 'false', ONESERVICE_DATA_DIR: `/tmp/oneservice-test-${process.pid}-${Date.now()}`, ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ...options.env },

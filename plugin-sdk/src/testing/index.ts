@@ -1,4 +1,4 @@
+// The kernel harness and test databases. Contract suites (which need jest's globals) are a separate
+// entry, `@oneservice/plugin-sdk/testing/contracts`, so this one also works outside jest.
 export * from './database.js';
-export * from './contracts/index.js';
 export * from './harness.js';
-export * from './provider-plugin.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, describeEventsContract } from '@oneservice/plugin-sdk/testing';
+import { createTestDatabase } from '@oneservice/plugin-sdk/testing';
+import { describeEventsContract } from '@oneservice/plugin-sdk/testing/contracts';
 import { migrations } from '../src/server/migrations/index.js';
 import { PostgresEventStore } from '../src/server/postgres-event-store.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, describeLogsContract } from '@oneservice/plugin-sdk/testing';
+import { createTestDatabase } from '@oneservice/plugin-sdk/testing';
+import { describeLogsContract } from '@oneservice/plugin-sdk/testing/contracts';
 import { PostgresLogStore } from '../src/server/postgres-log-store.js';
 import { migrations } from '../src/server/migrations/index.js';
 

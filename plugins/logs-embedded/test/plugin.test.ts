@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { describeProviderPlugin } from '@oneservice/plugin-sdk/testing';
+import { logsPort } from '@oneservice/plugin-sdk';
+import { describeProviderPlugin } from '@oneservice/plugin-sdk/testing/contracts';
 import plugin from '../src/server/index.js';
 import { PostgresLogStore } from '../src/server/postgres-log-store.js';
 
-describeProviderPlugin({ dir: path.resolve(import.meta.dirname, '..'), plugin, port: 'logs', providerId: 'embedded', instanceOf: PostgresLogStore });
+describeProviderPlugin({ dir: path.resolve(import.meta.dirname, '..'), plugin, port: logsPort, providerId: 'embedded', instanceOf: PostgresLogStore });

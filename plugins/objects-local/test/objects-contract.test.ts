@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, describeObjectsContract } from '@oneservice/plugin-sdk/testing';
+import { createTestDatabase } from '@oneservice/plugin-sdk/testing';
+import { describeObjectsContract } from '@oneservice/plugin-sdk/testing/contracts';
 import { LocalObjectStore } from '../src/server/local-object-store.js';
 import { migrations } from '../src/server/migrations/index.js';
 

@@ -1,4 +1,3 @@
-import { scopeToTenant } from '@oneservice/plugin-sdk';
 import { createTestDatabase, type TestDatabase } from '@oneservice/plugin-sdk/testing';
 import { randomUUID } from 'node:crypto';
 import { runMetricPoints } from '../src/server/migrations/001-run-metric-points.js';
@@ -22,7 +21,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const store = (tenant: string, method: 'copy' | 'unnest' = 'copy') => new PostgresRunMetrics(scopeToTenant(database.knex, tenant), method);
+const store = (tenant: string, method: 'copy' | 'unnest' = 'copy') => new PostgresRunMetrics(database.knex, tenant, method);
 const T0 = 1_764_060_000_000;
 
 describe.each(['copy', 'unnest'] as const)('run-metrics on PostgreSQL (%s writes)', (method) => {

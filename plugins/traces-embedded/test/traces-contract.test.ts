@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, describeTracesContract } from '@oneservice/plugin-sdk/testing';
+import { createTestDatabase } from '@oneservice/plugin-sdk/testing';
+import { describeTracesContract } from '@oneservice/plugin-sdk/testing/contracts';
 import { migrations } from '../src/server/migrations/index.js';
 import { PostgresTraceStore } from '../src/server/postgres-trace-store.js';
 

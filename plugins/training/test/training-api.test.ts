@@ -16,12 +16,8 @@ const batch = (clientRunId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  // Plugins read ctx.config.env, which the kernel takes from process.env (not from the harness env).
-  process.env.INGEST_MAX_ITEMS = '1000';
-  process.env.ARTIFACT_MAX_BYTES = '1024';
-  k = await startTestKernel({ plugins: PLUGINS, env: { INGEST_MAX_ITEMS: '1000', ARTIFACT_MAX_BYTES: '1024' } });
-  delete process.env.INGEST_MAX_ITEMS;
-  delete process.env.ARTIFACT_MAX_BYTES;
+  // One setting by its prefixed name, one by the older name the manifest still accepts.
+  k = await startTestKernel({ plugins: PLUGINS, env: { ONESERVICE_TRAINING_INGEST_MAX_ITEMS: '1000', ARTIFACT_MAX_BYTES: '1024' } });
   ingestA = await k.apiToken('a', 'ML_ENGINEER', ['ingest', 'read']);
   ingestB = await k.apiToken('b', 'ML_ENGINEER', ['ingest', 'read']);
   engineerA = await k.login('a', 'ML_ENGINEER');

@@ -3,3 +3,4 @@ export { describeLogsContract, type HeldWrite, type LogsContractFixture } from '
 export { describeObjectsContract } from './objects.js';
 export { describeTracesContract } from './traces.js';
 export type { ContractFixture, MakeFixture } from './fixture.js';
+export { describeProviderPlugin, type ProviderPluginExpectation } from './provider-plugin.js';

@@ -1,4 +1,4 @@
-import { definePlugin } from '@oneservice/plugin-sdk';
+import { definePlugin, eventsPort } from '@oneservice/plugin-sdk';
 import { migrations } from './migrations/index.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
@@ -8,10 +8,12 @@ export { migrations } from './migrations/index.js';
 export default definePlugin({
   migrations,
   setup(ctx) {
-    ctx.provide('events', {
+    // A platform-wide data plane: instances are bound to a tenant by the store, not by the connection.
+    const knex = ctx.db.platform('events store: one table holds every tenant\'s events; each statement names tenant_id');
+    ctx.provide(eventsPort, {
       id: 'embedded',
       isDefault: true,
-      create: ({ tenantId }) => new PostgresEventStore(ctx.db.knex, tenantId),
+      create: ({ tenantId }) => new PostgresEventStore(knex, tenantId),
     });
   },
 });

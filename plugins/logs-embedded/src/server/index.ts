@@ -1,4 +1,4 @@
-import { definePlugin } from '@oneservice/plugin-sdk';
+import { definePlugin, logsPort } from '@oneservice/plugin-sdk';
 import { migrations } from './migrations/index.js';
 import { PostgresLogStore } from './postgres-log-store.js';
 
@@ -8,10 +8,12 @@ export { migrations } from './migrations/index.js';
 export default definePlugin({
   migrations,
   setup(ctx) {
-    ctx.provide('logs', {
+    // A platform-wide data plane: instances are bound to a tenant by the store, not by the connection.
+    const knex = ctx.db.platform('logs store: one table holds every tenant\'s records; each statement names tenant_id');
+    ctx.provide(logsPort, {
       id: 'embedded',
       isDefault: true,
-      create: ({ tenantId }) => new PostgresLogStore(ctx.db.knex, tenantId),
+      create: ({ tenantId }) => new PostgresLogStore(knex, tenantId),
     });
   },
 });

@@ -156,7 +156,7 @@ export class PostgresLogStore implements LogsPort {
     // +1: the range is inclusive at both ends, so a record at exactly `to` falls in the last bucket.
     const width = Math.max(1, Math.ceil((to - from + 1) / count));
     const builder = applyLogFilters(this.db.table('log_records'), { ...search, from, to })
-      .select(this.db.knex.raw('floor((extract(epoch from ts) * 1000 - ?) / ?)::int as bucket', [from, width]))
+      .select(this.db.raw('floor((extract(epoch from ts) * 1000 - ?) / ?)::int as bucket', [from, width]))
       .count({ count: '*' })
       .groupBy('bucket');
     const rows = (await builder) as Array<{ bucket: number; count: string | number }>;

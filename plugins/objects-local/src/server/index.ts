@@ -1,4 +1,4 @@
-import { definePlugin } from '@oneservice/plugin-sdk';
+import { definePlugin, objectsPort } from '@oneservice/plugin-sdk';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalObjectStore } from './local-object-store.js';
@@ -11,10 +11,12 @@ export default definePlugin({
   migrations,
   setup(ctx) {
     const root = path.join(ctx.config.dataDir, 'objects');
-    ctx.provide('objects', {
+    // A platform-wide data plane: instances are bound to a tenant by the store, not by the connection.
+    const knex = ctx.db.platform('objects store: one table indexes every tenant\'s files; each statement names tenant_id');
+    ctx.provide(objectsPort, {
       id: 'local',
       isDefault: true,
-      create: ({ tenantId }) => new LocalObjectStore(ctx.db.knex, tenantId, root),
+      create: ({ tenantId }) => new LocalObjectStore(knex, tenantId, root),
     });
     // The kernel deletes the tenant's rows; its files are ours to remove.
     ctx.hooks.tenantDeleted.tapPromise({ name: 'objects-local', stage: 0 }, async ({ tenantId }) => {

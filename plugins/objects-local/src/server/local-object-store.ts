@@ -119,7 +119,7 @@ export class LocalObjectStore implements ObjectsPort {
   }
 
   private async lockKey(tx: TenantDb, key: string): Promise<void> {
-    await tx.knex.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`objects/${tx.tenantId}/${key}`]);
+    await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`objects/${tx.tenantId}/${key}`]);
   }
 
   /** Removes folders a delete left empty, up to (not including) the tenant folder. */

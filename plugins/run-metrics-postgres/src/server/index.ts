@@ -1,4 +1,4 @@
-import { definePlugin } from '@oneservice/plugin-sdk';
+import { definePlugin, runMetricsPort } from '@oneservice/plugin-sdk';
 import { runMetricPoints } from './migrations/001-run-metric-points.js';
 import { runMetricTiles } from './migrations/002-run-metric-tiles.js';
 import { finerTimeTiles } from './migrations/003-finer-time-tiles.js';
@@ -8,10 +8,12 @@ import { PostgresRunMetrics } from './postgres-run-metrics.js';
 export default definePlugin({
   migrations: { '001-run-metric-points': runMetricPoints, '002-run-metric-tiles': runMetricTiles, '003-finer-time-tiles': finerTimeTiles, '004-run-metric-batches': runMetricBatches },
   setup(ctx) {
-    ctx.provide('run-metrics', {
+    // A platform-wide data plane: COPY needs the connection itself; every row and statement names the tenant.
+    const knex = ctx.db.platform('run-metrics store: COPY into tables that hold every tenant\'s points; each statement names tenant_id');
+    ctx.provide(runMetricsPort, {
       id: 'postgres',
       isDefault: true,
-      create: ({ tenantId }) => new PostgresRunMetrics(ctx.db.forTenant(tenantId)),
+      create: ({ tenantId }) => new PostgresRunMetrics(knex, tenantId),
     });
   },
 });

@@ -36,7 +36,7 @@ async function axisBounds(db: TenantDb, query: SeriesQuery, axis: AxisSql): Prom
     // lo the smallest x inside the lowest tile — a range scan of at most one tile's points. This
     // beats ORDER BY … LIMIT 1 on the points, which the planner does not always serve from the index.
     const width = axis.tileWidths[0]!;
-    const tiles = await db.knex.raw<{ rows: { first: unknown; last: unknown; hi: unknown }[] }>(
+    const tiles = await db.raw<{ rows: { first: unknown; last: unknown; hi: unknown }[] }>(
       `SELECT t.first, t.last, (SELECT last_x FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ? AND bucket = t.last) AS hi
        FROM (SELECT min(bucket) AS first, max(bucket) AS last FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ?) t`,
       [...key, axis.tileAxis, width, ...key, axis.tileAxis, width],
@@ -44,14 +44,14 @@ async function axisBounds(db: TenantDb, query: SeriesQuery, axis: AxisSql): Prom
     const row = tiles.rows[0];
     if (!row || row.first === null || row.hi === null) return null;
     const first = toFloat(row.first) * width;
-    const lo = await db.knex.raw<{ rows: { lo: unknown }[] }>(
+    const lo = await db.raw<{ rows: { lo: unknown }[] }>(
       `SELECT min(${axis.x}) AS lo FROM run_metric_points WHERE ${SERIES_KEY} AND ${axis.range}`,
       [...key, axis.bind(first), axis.bind(first + width)],
     );
     const loValue = lo.rows[0]?.lo;
     return { lo: loValue === null || loValue === undefined ? first : toFloat(loValue), hi: toFloat(row.hi) };
   }
-  const result = await db.knex.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
+  const result = await db.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
     `SELECT min(${axis.x}) AS lo, max(${axis.x}) AS hi FROM run_metric_points WHERE ${SERIES_KEY} AND ${query.by} IS NOT NULL`,
     key,
   );
@@ -123,7 +123,7 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   } else {
     parts.push(raw(start, end));
   }
-  const result = await db.knex.raw<{ rows: BucketRow[] }>(
+  const result = await db.raw<{ rows: BucketRow[] }>(
     `WITH parts AS (${parts.map((p) => p.sql).join(' UNION ALL ')})
      SELECT b::float8 AS b, min(min) AS min, max(max) AS max, sum(sum) / NULLIF(sum(value_count), 0) AS mean,
             (array_agg(last ORDER BY last_x DESC, last_ts DESC))[1] AS last, sum(count)::float8 AS count
@@ -141,7 +141,7 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   const total = buckets.reduce((sum, b) => sum + b.count, 0);
   if (total > points) return { runId: query.runId, name: query.name, by: query.by, exact: false, buckets };
 
-  const exact = await db.knex.raw<{ rows: { x: unknown; value: unknown }[] }>(
+  const exact = await db.raw<{ rows: { x: unknown; value: unknown }[] }>(
     `SELECT ${axis.x} AS x, value FROM run_metric_points WHERE ${SERIES_KEY} AND ${axis.range} ORDER BY 1, ts`,
     [...key, axis.bind(start), axis.bind(end)],
   );

@@ -70,9 +70,9 @@ export class PostgresTraceStore implements TracesPort {
       .whereIn('trace_id', traceIds)
       .groupBy('trace_id')
       .select('trace_id')
-      .select(this.db.knex.raw('min(start_ms) AS start, max(end_ms) AS "end", count(*) AS span_count'))
-      .select(this.db.knex.raw("count(*) FILTER (WHERE status = 'error') AS error_count"))
-      .select(this.db.knex.raw('array_agg(DISTINCT service ORDER BY service) AS services'))) as AggregateRow[];
+      .select(this.db.raw('min(start_ms) AS start, max(end_ms) AS "end", count(*) AS span_count'))
+      .select(this.db.raw("count(*) FILTER (WHERE status = 'error') AS error_count"))
+      .select(this.db.raw('array_agg(DISTINCT service ORDER BY service) AS services'))) as AggregateRow[];
     const roots = await this.roots(traceIds);
     return aggregates
       .map((row) => {

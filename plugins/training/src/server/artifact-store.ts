@@ -21,7 +21,7 @@ export const artifactKey = (runId: string, path: string) => `runs/${runId}/${pat
 
 /** Re-uploading a path replaces it (the object store overwrites the same key). */
 export async function recordArtifact(db: TenantDb, row: Omit<ArtifactRow, 'id' | 'created_at'>): Promise<ArtifactRow> {
-  const result = await db.knex.raw<{ rows: ArtifactRow[] }>(
+  const result = await db.raw<{ rows: ArtifactRow[] }>(
     `INSERT INTO artifacts (tenant_id, run_id, path, type, size, sha256, storage_key) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant_id, run_id, path) DO UPDATE SET type = EXCLUDED.type, size = EXCLUDED.size, sha256 = EXCLUDED.sha256,
        storage_key = EXCLUDED.storage_key, created_at = now()

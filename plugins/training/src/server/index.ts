@@ -1,6 +1,6 @@
 import { definePlugin } from '@oneservice/plugin-sdk';
 import { seedTrainingDemo } from './demo/seed-demo.js';
-import { DEFAULT_MAX_ITEMS, IngestService } from './ingest-service.js';
+import { IngestService } from './ingest-service.js';
 import { trainingTables } from './migrations/001-training-tables.js';
 import { runHeaderRevision } from './migrations/002-run-header-revision.js';
 import { runDeleting } from './migrations/003-run-deleting.js';
@@ -16,8 +16,8 @@ import { RunService } from './run-service.js';
 export default definePlugin({
   migrations: { '001-training-tables': trainingTables, '002-run-header-revision': runHeaderRevision, '003-run-deleting': runDeleting },
   setup(ctx) {
-    const maxItems = Number(ctx.config.env.INGEST_MAX_ITEMS ?? DEFAULT_MAX_ITEMS) || DEFAULT_MAX_ITEMS;
-    const ingest = new IngestService(ctx, { maxItems });
+    // Declared in plugin.json (`config`), parsed and bounded by the kernel.
+    const ingest = new IngestService(ctx, { maxItems: ctx.config.settings.INGEST_MAX_ITEMS as number });
     const runs = new RunService(ctx);
     registerIngestRoutes(ctx, ingest);
     registerProjectRoutes(ctx);

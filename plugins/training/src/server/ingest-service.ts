@@ -1,5 +1,5 @@
 import type { EventRecord, EventSeverity, LogRecord, MetricPoint, SpanRecord, TenantDb } from '@oneservice/plugin-sdk';
-import { ProblemError } from '@oneservice/plugin-sdk';
+import { ProblemError, eventsPort, logsPort, runMetricsPort, tracesPort } from '@oneservice/plugin-sdk';
 import type { IngestAnswer, IngestBatch, RunStatus } from './ingest-schema.js';
 import { fromWire, toWire } from './json-number.js';
 import { ensureProject } from './project-store.js';
@@ -8,7 +8,6 @@ import { deleteRunData } from './run-data.js';
 import { applyRunHeader, completeBatch, lockOrCreateRun, storeMetricLast } from './run-store.js';
 import { runTopic, type TrainingDeps } from './training-deps.js';
 
-export const DEFAULT_MAX_ITEMS = 50_000;
 type StatusChange = { runId: string; status: RunStatus; previousStatus: RunStatus };
 const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
 
@@ -55,7 +54,7 @@ export class IngestService {
     let at = 0;
     for (const m of batch.metrics) points[at++] = { runId, name: m.name, value: fromWire(m.value), step: m.step ?? null, epoch: m.epoch ?? null, ts: m.ts };
     for (const m of columns) points[at++] = { runId, name: m.name, value: m.value, step: m.step, epoch: m.epoch, ts: m.ts };
-    const port = points.length > 0 ? await this.deps.port('run-metrics', db.tenantId) : null;
+    const port = points.length > 0 ? await this.deps.port(runMetricsPort, db.tenantId) : null;
     const stored = port ? (await port.write(points, { idempotencyKey: batch.batch_id })).stored : false;
 
     const projectName = batch.run.project;
@@ -111,7 +110,7 @@ export class IngestService {
       const { runId, change } = await db.transaction(async (trx) => {
         const run = await lockOrCreateRun(trx, projectId, header);
         if (run.deleting) throw beingDeleted(batch);
-        const inserted = await trx.knex.raw<{ rows: unknown[] }>(
+        const inserted = await trx.raw<{ rows: unknown[] }>(
           `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
            ON CONFLICT (tenant_id, batch_id) DO NOTHING RETURNING batch_id`,
           [trx.tenantId, batch.batch_id, run.id],
@@ -162,7 +161,7 @@ export class IngestService {
       const logs: LogRecord[] = batch.logs.map((l) => ({
         ts: l.ts, level: l.level, message: l.message, stream: l.stream ?? null, fields: l.fields ?? {}, runId, service,
       }));
-      writes.push(this.deps.port('logs', tenantId).then((port) => port.write(logs)));
+      writes.push(this.deps.port(logsPort, tenantId).then((port) => port.write(logs)));
     }
     if (batch.events.length > 0) {
       const events: EventRecord[] = batch.events.map((e) => {
@@ -170,14 +169,14 @@ export class IngestService {
         const message = typeof e.payload?.message === 'string' ? e.payload.message : null;
         return { ts: e.ts, type: e.type, source: 'run', severity, message, runId, payload: e.payload ?? {}, attributes: { run_id: runId } };
       });
-      writes.push(this.deps.port('events', tenantId).then((port) => port.write(events)));
+      writes.push(this.deps.port(eventsPort, tenantId).then((port) => port.write(events)));
     }
     if (batch.spans.length > 0) {
       const spans: SpanRecord[] = batch.spans.map((s) => ({
         traceId: s.trace_id, spanId: s.span_id, parentSpanId: s.parent_span_id ?? null, name: s.name, service,
         start: s.start, end: s.end, status: s.status, runId, attributes: { ...(s.attributes ?? {}), 'run.id': runId },
       }));
-      writes.push(this.deps.port('traces', tenantId).then((port) => port.writeSpans(spans)));
+      writes.push(this.deps.port(tracesPort, tenantId).then((port) => port.writeSpans(spans)));
     }
     await Promise.all(writes);
   }

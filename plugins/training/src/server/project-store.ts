@@ -13,7 +13,7 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 
 /** Create-or-get by name: the ingest path names projects, it never creates duplicates under races. */
 export async function ensureProject(db: TenantDb, name: string): Promise<string> {
-  const result = await db.knex.raw<{ rows: { id: string }[] }>(
+  const result = await db.raw<{ rows: { id: string }[] }>(
     `INSERT INTO projects (tenant_id, name) VALUES (?, ?)
      ON CONFLICT (tenant_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
     [db.tenantId, name],
@@ -28,7 +28,7 @@ export async function listProjects(db: TenantDb, query: { page: number; page_siz
   const [{ total } = { total: 0 }] = await base.clone().count<{ total: string }[]>({ total: '*' });
   const rows: ProjectRow[] = await base
     .clone()
-    .select('projects.*', db.knex.raw('(SELECT count(*) FROM runs r WHERE r.tenant_id = projects.tenant_id AND r.project_id = projects.id) AS run_count'))
+    .select('projects.*', db.raw('(SELECT count(*) FROM runs r WHERE r.tenant_id = projects.tenant_id AND r.project_id = projects.id) AS run_count'))
     .orderBy(`projects.${column}`, direction)
     .orderBy('projects.id')
     .limit(query.page_size)

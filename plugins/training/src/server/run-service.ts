@@ -1,4 +1,4 @@
-import { ProblemError, type MetricSummary, type Principal, type TenantDb } from '@oneservice/plugin-sdk';
+import { ProblemError, type MetricSummary, type Principal, type TenantDb, runMetricsPort } from '@oneservice/plugin-sdk';
 import { runView, type RunView } from './api-shapes.js';
 import { deleteRunData } from './run-data.js';
 import { deleteRunRows, getRun, markRunDeleting } from './run-store.js';
@@ -10,7 +10,7 @@ export class RunService {
 
   async summaries(tenantId: string, runIds: string[]): Promise<MetricSummary[]> {
     if (runIds.length === 0) return [];
-    return (await this.deps.port('run-metrics', tenantId)).summaries(runIds);
+    return (await this.deps.port(runMetricsPort, tenantId)).summaries(runIds);
   }
 
   async view(db: TenantDb, runId: string): Promise<RunView> {

@@ -53,13 +53,13 @@ export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: 
   // Two rounds at most: when a concurrent first batch creates the run between our look and our
   // insert, the insert does nothing and the second look finds (and waits for) its row.
   for (let round = 0; round < 2; round++) {
-    const existing = await trx.knex.raw<{ rows: Row[] }>(
+    const existing = await trx.raw<{ rows: Row[] }>(
       'SELECT id, status, header_revision, deleting_since FROM runs WHERE tenant_id = ? AND client_run_id = ? FOR UPDATE',
       [trx.tenantId, header.clientRunId],
     );
     if (existing.rows[0]) return locked(existing.rows[0], false);
     const ended = endedAt(header);
-    const inserted = await trx.knex.raw<{ rows: Row[] }>(
+    const inserted = await trx.raw<{ rows: Row[] }>(
       `INSERT INTO runs (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at, header_revision)
        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz, ?::bigint)
        ON CONFLICT (tenant_id, client_run_id) DO NOTHING
@@ -80,7 +80,7 @@ export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: 
  */
 export async function applyRunHeader(trx: TenantDb, runId: string, header: RunHeader): Promise<RunStatus> {
   const ended = endedAt(header);
-  const result = await trx.knex.raw<{ rows: { status: RunStatus }[] }>(
+  const result = await trx.raw<{ rows: { status: RunStatus }[] }>(
     `UPDATE runs SET
        name = COALESCE(?, name),
        framework = COALESCE(?, framework),
@@ -112,7 +112,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A run of the request's tenant, or 404 — another tenant's run id is indistinguishable from a missing one. */
 export async function getRun(db: TenantDb, id: string): Promise<RunRow> {
   if (!UUID.test(id)) throw notFound(`run ${id}`);
-  const row = (await runsQuery(db).where('runs.id', id).first(db.knex.raw(RUN_COLUMNS))) as RunRow | undefined;
+  const row = (await runsQuery(db).where('runs.id', id).first(db.raw(RUN_COLUMNS))) as RunRow | undefined;
   if (!row) throw notFound(`run ${id}`);
   return row;
 }
@@ -147,7 +147,7 @@ export async function listRuns(db: TenantDb, filters: RunFilters): Promise<{ row
   const sort = filters.sort ?? '-created_at';
   const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
   const field = sort.replace(/^-/, '');
-  const ordered = base.clone().select(db.knex.raw(RUN_COLUMNS));
+  const ordered = base.clone().select(db.raw(RUN_COLUMNS));
   if (field.startsWith('metric.')) {
     // NaN/±Inf are not JSON, so metric_last holds null for them: they sort last either way.
     ordered.orderByRaw(`(runs.metric_last ->> ?)::float8 ${direction} NULLS LAST`, [field.slice('metric.'.length)]);
@@ -162,7 +162,7 @@ export async function listRuns(db: TenantDb, filters: RunFilters): Promise<{ row
 
 export async function updateRun(db: TenantDb, id: string, patch: { name?: string | undefined; notes?: string | null | undefined; tags?: Record<string, unknown> | undefined }): Promise<RunRow> {
   await getRun(db, id);
-  const changes: Record<string, unknown> = { updated_at: db.knex.fn.now() };
+  const changes: Record<string, unknown> = { updated_at: db.fn.now() };
   if (patch.name !== undefined) changes.name = patch.name;
   if (patch.notes !== undefined) changes.notes = patch.notes;
   // PATCH replaces the tag set: the UI sends the whole edited map, so removing a tag is possible.
@@ -176,12 +176,12 @@ export async function storeMetricLast(db: TenantDb, runId: string, summaries: Me
   if (summaries.length === 0) return;
   const last: Record<string, number | null> = {};
   for (const s of summaries) last[s.name] = Number.isFinite(s.last) ? s.last : null;
-  await db.table('runs').where('runs.id', runId).update({ metric_last: db.knex.raw('runs.metric_last || ?::jsonb', [JSON.stringify(last)]) });
+  await db.table('runs').where('runs.id', runId).update({ metric_last: db.raw('runs.metric_last || ?::jsonb', [JSON.stringify(last)]) });
 }
 
 /** The first step of a deletion; waits for a batch applying its header to this run (the row lock). */
 export async function markRunDeleting(db: TenantDb, runId: string): Promise<void> {
-  await db.table('runs').where('runs.id', runId).whereNull('runs.deleting_since').update({ deleting_since: db.knex.fn.now() });
+  await db.table('runs').where('runs.id', runId).whereNull('runs.deleting_since').update({ deleting_since: db.fn.now() });
 }
 
 /**
@@ -189,7 +189,7 @@ export async function markRunDeleting(db: TenantDb, runId: string): Promise<void
  * batch wrote to the ports may have missed the deletion's sweep.
  */
 export async function completeBatch(db: TenantDb, batchId: string): Promise<boolean> {
-  const result = await db.knex.raw<{ rows: unknown[] }>(
+  const result = await db.raw<{ rows: unknown[] }>(
     `UPDATE ingest_batches b SET state = 'complete'
      FROM runs r
      WHERE b.tenant_id = ? AND b.batch_id = ? AND r.tenant_id = b.tenant_id AND r.id = b.run_id AND r.deleting_since IS NULL

@@ -1,9 +1,6 @@
 import { ProblemError } from '@oneservice/plugin-sdk';
 import { Transform, type Readable } from 'node:stream';
 
-/** 2 GiB: a large checkpoint fits, a runaway upload does not fill the disk. */
-export const DEFAULT_ARTIFACT_MAX_BYTES = 2 * 1024 ** 3;
-
 export const tooLarge = (limit: number, size: string) =>
   new ProblemError(413, 'Payload Too Large', `the upload is ${size}; the limit is ${limit} bytes (ARTIFACT_MAX_BYTES)`, undefined, {
     limit,

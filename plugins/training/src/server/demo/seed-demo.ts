@@ -1,6 +1,6 @@
 import type { DemoTenant, EventRecord, LogRecord, MetricPoint, PluginContext, SpanRecord } from '@oneservice/plugin-sdk';
+import { eventsPort, logsPort, objectsPort, runMetricsPort, tracesPort } from '@oneservice/plugin-sdk';
 import { randomBytes } from 'node:crypto';
-import { scopeToTenant } from '@oneservice/plugin-sdk';
 import { artifactKey, recordArtifact } from '../artifact-store.js';
 import { ensureProject } from '../project-store.js';
 import { lockOrCreateRun, storeMetricLast } from '../run-store.js';
@@ -63,7 +63,7 @@ function curves(spec: DemoRunSpec, start: number, runId: string): MetricPoint[] 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 async function seedRun(ctx: PluginContext, tenantId: string, spec: DemoRunSpec, start: number): Promise<void> {
-  const db = scopeToTenant(ctx.db.knex, tenantId);
+  const db = ctx.db.forTenant(tenantId);
   const projectId = await ensureProject(db, spec.project);
   const end = start + STEPS * STEP_MS;
   // Demo data goes into an empty database: the run is created from this header.
@@ -71,7 +71,7 @@ async function seedRun(ctx: PluginContext, tenantId: string, spec: DemoRunSpec, 
     clientRunId: spec.clientRunId, name: spec.name, framework: 'pytorch', tags: spec.tags, params: spec.params,
     status: 'finished', startedAt: start, endedAt: end,
   }));
-  const metrics = await ctx.port('run-metrics', tenantId);
+  const metrics = await ctx.port(runMetricsPort, tenantId);
   const points = curves(spec, start, runId);
   for (let i = 0; i < points.length; i += 10_000) await metrics.write(points.slice(i, i + 10_000));
   await storeMetricLast(db, runId, await metrics.summaries([runId]));
@@ -103,11 +103,11 @@ async function seedRun(ctx: PluginContext, tenantId: string, spec: DemoRunSpec, 
     events.push({ ts, type: 'loss_spike', source: 'run', severity: 'warning', message: `loss spike at step ${spec.spikeAt}`, runId, payload: { step: spec.spikeAt }, attributes: { run_id: runId } });
   }
   logs.push({ ts: end, level: 'info', message: 'training finished', runId, service: spec.project, stream: 'stdout' });
-  await (await ctx.port('logs', tenantId)).write(logs);
-  await (await ctx.port('events', tenantId)).write(events);
-  await (await ctx.port('traces', tenantId)).writeSpans(spans);
+  await (await ctx.port(logsPort, tenantId)).write(logs);
+  await (await ctx.port(eventsPort, tenantId)).write(events);
+  await (await ctx.port(tracesPort, tenantId)).writeSpans(spans);
 
-  const objects = await ctx.port('objects', tenantId);
+  const objects = await ctx.port(objectsPort, tenantId);
   const scalars: ScalarPoint[] = points
     .filter((p) => (p.name === 'loss' || p.name === 'accuracy') && (p.step ?? 0) % 10 === 0)
     .map((p) => ({ tag: p.name, step: p.step ?? 0, wallTime: p.ts / 1000, value: p.value }));

@@ -1,8 +1,8 @@
-import { notFound, rawReply, type PluginContext, type RouteRequest } from '@oneservice/plugin-sdk';
+import { notFound, rawReply, type PluginContext, type RouteRequest, objectsPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams } from '../api-shapes.js';
 import { ARTIFACT_TYPES, artifactKey, getArtifact, listArtifacts, MODEL_EXTENSIONS, newestModel, recordArtifact, type ArtifactRow, type ArtifactType } from '../artifact-store.js';
-import { DEFAULT_ARTIFACT_MAX_BYTES, limitedBody } from '../upload-limit.js';
+import { limitedBody } from '../upload-limit.js';
 import { getRun } from '../run-store.js';
 
 const artifactSchema = z.object({
@@ -28,7 +28,8 @@ const downloadUrl = (runId: string, artifactId: string) => `/api/v1/runs/${runId
 
 export function registerArtifactRoutes(ctx: PluginContext): void {
   const tags = ['training'];
-  const maxBytes = Number(ctx.config.env.ARTIFACT_MAX_BYTES ?? DEFAULT_ARTIFACT_MAX_BYTES) || DEFAULT_ARTIFACT_MAX_BYTES;
+  // Declared in plugin.json (`config`), parsed and bounded by the kernel.
+  const maxBytes = ctx.config.settings.ARTIFACT_MAX_BYTES as number;
   // One route for training scripts (an `ingest` token) and people or tools (a `write` token, or a
   // session): both upload the same way. runs:ingest is held by exactly the roles that hold runs:write.
   ctx.route({
@@ -42,7 +43,7 @@ export function registerArtifactRoutes(ctx: PluginContext): void {
     handler: async ({ db, params, query, stream, headers }: RouteRequest<z.infer<typeof idParams>, { path: string; type: ArtifactType }, unknown>) => {
       const run = await getRun(db, params.id);
       const body = limitedBody(stream, typeof headers['content-length'] === 'string' ? headers['content-length'] : undefined, maxBytes);
-      const objects = await ctx.port('objects', db.tenantId);
+      const objects = await ctx.port(objectsPort, db.tenantId);
       const key = artifactKey(run.id, query.path);
       const declared = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
       const contentType = declared && declared !== 'application/octet-stream' ? declared : contentTypeOf(query.path);
@@ -67,7 +68,7 @@ export function registerArtifactRoutes(ctx: PluginContext): void {
     handler: async ({ db, params }) => {
       const run = await getRun(db, params.id);
       const artifact = await getArtifact(db, run.id, params.artifactId);
-      const object = await (await ctx.port('objects', db.tenantId)).get(artifact.storage_key);
+      const object = await (await ctx.port(objectsPort, db.tenantId)).get(artifact.storage_key);
       if (!object) throw notFound(`the stored file of artifact ${artifact.path}`);
       const filename = artifact.path.split('/').at(-1) ?? 'artifact';
       return rawReply({

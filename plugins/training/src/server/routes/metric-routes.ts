@@ -1,4 +1,4 @@
-import { badRequest, type PluginContext } from '@oneservice/plugin-sdk';
+import { badRequest, type PluginContext, runMetricsPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams, seriesSchema, seriesView } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
@@ -24,7 +24,7 @@ export function registerMetricRoutes(ctx: PluginContext, runs: RunService): void
         const names = (await runs.summaries(db.tenantId, [run.id])).map((s) => s.name);
         return { run_id: run.id, names };
       }
-      const port = await ctx.port('run-metrics', db.tenantId);
+      const port = await ctx.port(runMetricsPort, db.tenantId);
       return seriesView(await port.series({ runId: run.id, name: query.name, by: query.by, from: query.from, to: query.to, points: query.points }));
     },
   });
@@ -39,7 +39,7 @@ export function registerMetricRoutes(ctx: PluginContext, runs: RunService): void
       const ids = [...new Set(query.ids.split(',').map((s) => s.trim()).filter(Boolean))];
       if (ids.length === 0 || ids.length > 20) throw badRequest('ids names 1 to 20 run ids, comma-separated');
       const found = await Promise.all(ids.map((id) => getRun(db, id)));
-      const port = await ctx.port('run-metrics', db.tenantId);
+      const port = await ctx.port(runMetricsPort, db.tenantId);
       const series = await Promise.all(
         found.map((run) => port.series({ runId: run.id, name: query.name, by: query.by, from: query.from, to: query.to, points: query.points })),
       );

@@ -1,4 +1,4 @@
-import { notFound, type FollowedLogRecord, type LogSearch, type PluginContext } from '@oneservice/plugin-sdk';
+import { notFound, type FollowedLogRecord, type LogSearch, type PluginContext, eventsPort, logsPort, tracesPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams, plain } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
@@ -34,7 +34,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     handler: async (req) => {
       const { db, params, query } = req;
       const run = await getRun(db, params.id);
-      const logs = await ctx.port('logs', db.tenantId);
+      const logs = await ctx.port(logsPort, db.tenantId);
       const search: LogSearch = { runId: run.id, query: query.query, from: query.from, to: query.to, limit: query.limit, after: query.after };
       if (!query.follow) {
         const page = await logs.search(search);
@@ -98,7 +98,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     },
     handler: async ({ db, params, query }) => {
       const run = await getRun(db, params.id);
-      const events = await ctx.port('events', db.tenantId);
+      const events = await ctx.port(eventsPort, db.tenantId);
       const page = await events.search({ runId: run.id, from: query.from, to: query.to, types: query.type ? [query.type] : undefined, limit: query.limit, after: query.after });
       return { items: page.items.map(plain), next: page.next };
     },
@@ -112,7 +112,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     },
     handler: async ({ db, params, query }) => {
       const run = await getRun(db, params.id);
-      const traces = await ctx.port('traces', db.tenantId);
+      const traces = await ctx.port(tracesPort, db.tenantId);
       return { items: (await traces.findTraces({ runId: run.id, start: query.from, end: query.to, operation: query.operation, limit: query.limit })).map(plain) };
     },
   });
@@ -124,7 +124,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     },
     handler: async ({ db, params }) => {
       const run = await getRun(db, params.id);
-      const spans = await (await ctx.port('traces', db.tenantId)).getTrace(params.traceId);
+      const spans = await (await ctx.port(tracesPort, db.tenantId)).getTrace(params.traceId);
       // A trace id of this tenant that belongs to another run (or none) is not this run's trace.
       if (!spans || !spans.some((s) => s.runId === run.id)) {
         throw notFound(`trace ${params.traceId} of run ${run.id}`);

@@ -1,5 +1,5 @@
 import type { PluginContext, SpanRecord } from '@oneservice/plugin-sdk';
-import { badRequest } from '@oneservice/plugin-sdk';
+import { badRequest, eventsPort, logsPort, runMetricsPort, tracesPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams, plain, seriesSchema, seriesView } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
@@ -25,18 +25,18 @@ export function registerReplayRoutes(ctx: PluginContext): void {
     handler: async ({ db, params, body }) => {
       if (body.to < body.from) throw badRequest('to is before from', [{ path: 'to', message: 'must not be before from' }]);
       const run = await getRun(db, params.id);
-      const [metricsPort, logsPort, eventsPort, tracesPort] = await Promise.all([
-        ctx.port('run-metrics', db.tenantId), ctx.port('logs', db.tenantId), ctx.port('events', db.tenantId), ctx.port('traces', db.tenantId),
+      const [metricsStore, logStore, eventStore, traceStore] = await Promise.all([
+        ctx.port(runMetricsPort, db.tenantId), ctx.port(logsPort, db.tenantId), ctx.port(eventsPort, db.tenantId), ctx.port(tracesPort, db.tenantId),
       ]);
-      const names = (await metricsPort.summaries([run.id])).map((s) => s.name);
+      const names = (await metricsStore.summaries([run.id])).map((s) => s.name);
       const window = { from: body.from, to: body.to };
       const [series, logs, events, traces] = await Promise.all([
-        Promise.all(names.map((name) => metricsPort.series({ runId: run.id, name, by: 'time', ...window, points: REPLAY_POINTS }))),
-        logsPort.search({ runId: run.id, ...window, order: 'asc', limit: 1000 }),
-        eventsPort.search({ runId: run.id, ...window, order: 'asc', limit: 1000 }),
-        tracesPort.findTraces({ runId: run.id, start: body.from, end: body.to, limit: REPLAY_TRACES }),
+        Promise.all(names.map((name) => metricsStore.series({ runId: run.id, name, by: 'time', ...window, points: REPLAY_POINTS }))),
+        logStore.search({ runId: run.id, ...window, order: 'asc', limit: 1000 }),
+        eventStore.search({ runId: run.id, ...window, order: 'asc', limit: 1000 }),
+        traceStore.findTraces({ runId: run.id, start: body.from, end: body.to, limit: REPLAY_TRACES }),
       ]);
-      const spans: SpanRecord[] = (await Promise.all(traces.map((t) => tracesPort.getTrace(t.traceId))))
+      const spans: SpanRecord[] = (await Promise.all(traces.map((t) => traceStore.getTrace(t.traceId))))
         .flatMap((list) => list ?? [])
         .filter((s) => s.end >= body.from && s.start <= body.to)
         .sort((a, b) => a.start - b.start);

@@ -46,6 +46,8 @@ export interface TestKernelOptions {
   /** Extra plugin folders (fixtures). */
   pluginDirs?: string[];
   env?: Record<string, string>;
+  /** The kernel's logger (default: silent), for tests that read what the kernel logs. */
+  logger?: import('pino').Logger;
 }
 
 type Core = typeof import('@oneservice/core');
@@ -75,7 +77,7 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
   );
   let kernel;
   try {
-    kernel = await core.createKernel(config, { plugins: options.plugins ?? [], pluginDirs: options.pluginDirs ?? [], validateResponses: true });
+    kernel = await core.createKernel(config, { plugins: options.plugins ?? [], pluginDirs: options.pluginDirs ?? [], validateResponses: true, ...(options.logger ? { logger: options.logger } : {}) });
   } catch (error) {
     await database.drop();
     throw error;

@@ -5,3 +5,4 @@ export { kernelPermissions } from './rbac/kernel-permissions.js';
 export { orderPlugins } from './plugins/ordering.js';
 export { readManifest, discoverPlugins, CORE_VERSION } from './plugins/discovery.js';
 export { renderRbacMatrix } from './rbac/matrix-doc.js';
+export { renderSettingsTable, withSettingsTable } from './plugins/plugin-settings.js';

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { pluginManifestSchema } from '@oneservice/plugin-sdk';
 import { startTestKernel } from '@oneservice/plugin-sdk/testing';
-import { readPluginSettings, renderSettingsTable, settingVariable } from '../src/plugins/plugin-settings.js';
+import { ROOT_DIR } from '../src/kernel.js';
+import { discoverPlugins } from '../src/plugins/discovery.js';
+import { readPluginSettings, renderSettingsTable, settingVariable, withSettingsTable } from '../src/plugins/plugin-settings.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const boot = (env: Record<string, string> = {}, logger?: pino.Logger) =>
@@ -77,8 +80,15 @@ describe('plugin settings', () => {
     expect(() => manifest([{ name: 'SIZE', type: 'integer', description: 'a size', secret: true }])).toThrow(/secret/);
   });
 
+  it('is README’s table exactly (run `npm run docs:config` after changing a manifest’s config)', () => {
+    const readme = readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
+    const { plugins } = discoverPlugins(ROOT_DIR, []);
+    expect(readme).toBe(withSettingsTable(readme, renderSettingsTable(plugins.map((p) => p.manifest))));
+    expect(readme).toContain('| `ONESERVICE_TRAINING_INGEST_MAX_ITEMS` | `training` | `50000` |');
+  });
+
   it('renders README rows with the variable, plugin, default, bounds and older names', () => {
     const m = manifest([{ name: 'SIZE', type: 'integer', default: 3, min: 1, max: 9, description: 'a size', aliases: ['OLD_SIZE'] }]);
-    expect(renderSettingsTable([m]).split('\n')[2]).toBe('| `ONESERVICE_MY_PLUGIN_SIZE` | `my-plugin` | `3` | a size (integer, ≥ 1, ≤ 9) (also read: `OLD_SIZE`, the older name) |');
+    expect(renderSettingsTable([m]).split('\n')[2]).toBe('| `ONESERVICE_MY_PLUGIN_SIZE` | `my-plugin` | `3` | a size (integer, ≥ 1, ≤ 9; the older `OLD_SIZE` is still read) |');
   });
 });

@@ -21,11 +21,17 @@ it('delivers across two nodes, only to the same tenant and topic, and survives a
   await node2.start();
   try {
     const seen: unknown[] = [];
+    const everyTenant: string[] = [];
+    let reconnects = 0;
+    node2.subscribeEveryTenant('run:1', (tenant) => everyTenant.push(tenant));
+    node2.onReconnect(() => (reconnects += 1));
     await node2.subscribe('tenant-b', 'run:1', (p) => seen.push(p));
     const received = next(node2, 'tenant-a', 'run:1');
     await node1.publish('tenant-a', 'run:1', { points: 3 });
     expect(await received).toEqual({ points: 3 });
     expect(seen).toEqual([]);
+    // The kernel's own listener hears the topic in every tenant.
+    expect(everyTenant).toEqual(['tenant-a']);
 
     // Kill node2's listening connection the way a database restart would.
     await database.knex.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`);
@@ -36,6 +42,8 @@ it('delivers across two nodes, only to the same tenant and topic, and survives a
       delivered = await Promise.race([attempt, new Promise((r) => setTimeout(() => r(null), 250))]);
     }
     expect(delivered).toEqual({ after: 'reconnect' });
+    // Caches fed by notifications (the port registry's bindings) start over after a reconnect.
+    expect(reconnects).toBe(1);
   } finally {
     await node1.stop();
     await node2.stop();

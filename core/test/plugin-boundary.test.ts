@@ -75,14 +75,17 @@ describe('plugin settings', () => {
     expect(() => readPluginSettings(manifest([{ name: 'SIZE', type: 'integer', default: 0, min: 1, description: 'a size' }]), {})).toThrow('plugin my-plugin: setting SIZE has a default outside its own bounds');
   });
 
-  it('rejects a manifest setting with an unknown key or a lower-case name', () => {
+  it('rejects a manifest setting with an unknown key, a lower-case name or a name used twice', () => {
     expect(() => manifest([{ name: 'size', type: 'integer', description: 'a size' }])).toThrow(/upper-case/);
     expect(() => manifest([{ name: 'SIZE', type: 'integer', description: 'a size', secret: true }])).toThrow(/secret/);
+    expect(() => manifest([{ name: 'SIZE', type: 'integer', description: 'a size' }, { name: 'SIZE', type: 'string', description: 'x' }])).toThrow(/unique/);
+    expect(() => manifest([{ name: 'A', type: 'integer', description: 'a', aliases: ['OLD'] }, { name: 'B', type: 'string', description: 'b', aliases: ['OLD'] }])).toThrow(/one setting only/);
   });
 
   it('is README’s table exactly (run `npm run docs:config` after changing a manifest’s config)', () => {
     const readme = readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
-    const { plugins } = discoverPlugins(ROOT_DIR, []);
+    const { plugins, errors } = discoverPlugins(ROOT_DIR, []);
+    expect(errors).toEqual([]);
     expect(readme).toBe(withSettingsTable(readme, renderSettingsTable(plugins.map((p) => p.manifest))));
     expect(readme).toContain('| `ONESERVICE_TRAINING_INGEST_MAX_ITEMS` | `training` | `50000` |');
   });

@@ -66,7 +66,11 @@ export const pluginManifestSchema = z.strictObject({
   server: z.string().optional(),
   bootPolicy: z.enum(['abort', 'continue']).default('abort'),
   /** The environment variables this plugin reads; it sees no others. */
-  config: z.array(settingDeclarationSchema).default([]),
+  config: z
+    .array(settingDeclarationSchema)
+    .refine((settings) => new Set(settings.map((s) => s.name)).size === settings.length, 'setting names must be unique')
+    .refine((settings) => new Set(settings.flatMap((s) => s.aliases)).size === settings.flatMap((s) => s.aliases).length, 'an older variable name may stand for one setting only')
+    .default([]),
   contributes: z
     .strictObject({
       menus: z

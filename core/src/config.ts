@@ -44,7 +44,7 @@ export interface Config extends RawConfig {
   disabledPlugins: Set<string>;
   /** When true (tests), plugin server entries load from TypeScript sources instead of dist. */
   pluginSource: 'dist' | 'ts';
-  /** The environment the configuration was read from (plugins read their own variables here). */
+  /** The environment the configuration was read from: the kernel reads each plugin's declared settings here; plugins never see it. */
   env: Readonly<Record<string, string | undefined>>;
 }
 

@@ -32,8 +32,9 @@ export interface ContextServices {
 function strict<T extends object>(value: T, what: string, hint: (key: string) => string = () => ''): T {
   return new Proxy(Object.freeze(value), {
     get(target, key, receiver) {
-      // Symbols and `then` are probed by the runtime (inspection, awaiting), never by plugin code.
-      if (typeof key === 'symbol' || key === 'then' || key in target) return Reflect.get(target, key, receiver);
+      // Symbols, `then` and `toJSON` are probed by the runtime (inspection, awaiting, JSON and log
+      // serialisation), not asked for by plugin code.
+      if (typeof key === 'symbol' || key === 'then' || key === 'toJSON' || key in target) return Reflect.get(target, key, receiver);
       throw new Error(`${what}.${key} does not exist${hint(key)}`);
     },
   });

@@ -1,4 +1,4 @@
-import type { EventsPort, LogsPort, ObjectsPort, RunMetricsPort, TracesPort } from '@oneservice/plugin-sdk';
+import { eventsPort, logsPort, objectsPort, runMetricsPort, tracesPort, type PortRef } from '@oneservice/plugin-sdk';
 import { startTestKernel, type TestKernel } from '@oneservice/plugin-sdk/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -49,15 +49,15 @@ async function fullRun(token: string, key: string): Promise<{ runId: string; tra
 
 /** What each port holds of a run, read through the ports themselves (not their tables). */
 async function holdings(tenant: 'a' | 'b', runId: string, traceId: string) {
-  const ports = k.kernel.services.ports as { resolve(name: string, tenantId: string): Promise<unknown> };
+  const ports = k.kernel.services.ports as { resolve<T>(port: PortRef<T>, tenantId: string): Promise<T> };
   const tenantId = k.tenants[tenant].id;
-  const port = async <P>(name: string) => (await ports.resolve(name, tenantId)) as P;
+  const port = <T>(ref: PortRef<T>) => ports.resolve(ref, tenantId);
   return {
-    points: (await (await port<RunMetricsPort>('run-metrics')).summaries([runId])).reduce((n, s) => n + s.count, 0),
-    logs: (await (await port<LogsPort>('logs')).search({ runId })).items.length,
-    events: (await (await port<EventsPort>('events')).search({ runId })).items.length,
-    spans: (await (await port<TracesPort>('traces')).getTrace(traceId))?.length ?? 0,
-    artifacts: (await (await port<ObjectsPort>('objects')).list(`runs/${runId}/`)).length,
+    points: (await (await port(runMetricsPort)).summaries([runId])).reduce((n, s) => n + s.count, 0),
+    logs: (await (await port(logsPort)).search({ runId })).items.length,
+    events: (await (await port(eventsPort)).search({ runId })).items.length,
+    spans: (await (await port(tracesPort)).getTrace(traceId))?.length ?? 0,
+    artifacts: (await (await port(objectsPort)).list(`runs/${runId}/`)).length,
   };
 }
 const WHOLE = { points: 3, logs: 1, events: 1, spans: 1, artifacts: 1 };

@@ -49,7 +49,7 @@ const COLUMNS = ['id', 'ts', 'level', 'message', 'service', 'host', 'run_id', 't
 export class PostgresLogStore implements LogsPort {
   private readonly db: TenantDb;
 
-  constructor(knex: Knex, tenantId: string) {
+  constructor(private readonly knex: Knex, tenantId: string) {
     this.db = scopeToTenant(knex, tenantId);
   }
 
@@ -87,7 +87,7 @@ export class PostgresLogStore implements LogsPort {
     // Repeatable read: the snapshot taken first is the one every read below sees, so the rows and
     // the cursor that says which rows those were agree exactly. Read-only, so no transaction id is
     // taken and no writer ever waits for a follower.
-    return this.db.knex.transaction(
+    return this.knex.transaction(
       async (trx) => {
         const db = scopeToTenant(trx, this.db.tenantId);
         const now = ((await trx.raw('SELECT pg_current_snapshot()::text AS snapshot')) as { rows: Array<{ snapshot: string }> }).rows[0]?.snapshot as string;
@@ -130,7 +130,7 @@ export class PostgresLogStore implements LogsPort {
    */
   private async unseen(db: TenantDb, filters: Pick<LogSearch, 'runId' | 'query' | 'from'>, read: FollowCursor, limit: number): Promise<FollowRow[]> {
     const arm = (condition: string) => {
-      const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, 'tx', db.knex.raw('tx::text AS tx_text')]), filters).whereRaw(condition, [read.since]);
+      const builder = applyLogFilters(db.table('log_records').select([...COLUMNS, 'tx', db.raw('tx::text AS tx_text')]), filters).whereRaw(condition, [read.since]);
       if (read.upto !== undefined) {
         builder.whereRaw('pg_visible_in_snapshot(tx, ?::pg_snapshot) AND (tx, id) > (?::xid8, ?::bigint)', [read.upto, read.afterTx, read.afterId]);
       }
@@ -138,11 +138,8 @@ export class PostgresLogStore implements LogsPort {
     };
     const newer = arm('tx >= pg_snapshot_xmax(?::pg_snapshot)');
     const wereRunning = arm('tx = ANY (ARRAY(SELECT pg_snapshot_xip(?::pg_snapshot)))');
-    return (await db.knex
-      .select('*')
-      .from(db.knex.raw('(? UNION ALL ?) AS unseen', [newer, wereRunning]))
-      .orderBy([{ column: 'tx', order: 'asc' }, { column: 'id', order: 'asc' }])
-      .limit(limit)) as FollowRow[];
+    const unseen = await db.raw<{ rows: FollowRow[] }>('SELECT * FROM (? UNION ALL ?) AS unseen ORDER BY tx, id LIMIT ?', [newer, wereRunning, limit]);
+    return unseen.rows;
   }
 
   async histogram(search: Omit<LogSearch, 'limit' | 'after' | 'order'> & { buckets: number }): Promise<HistogramBucket[]> {

@@ -1,3 +1,4 @@
+import { eventsPort, logsPort, objectsPort, runMetricsPort, tracesPort } from '@oneservice/plugin-sdk';
 import type { TrainingDeps } from './training-deps.js';
 
 /** What of a run lives in the ports, by the name a deletion reports. */
@@ -11,12 +12,12 @@ export type RunDataPart = (typeof RUN_DATA_PARTS)[number];
  */
 export async function deleteRunData(deps: Pick<TrainingDeps, 'port'>, tenantId: string, runId: string): Promise<{ part: RunDataPart; error: unknown }[]> {
   const deletes: Record<RunDataPart, () => Promise<void>> = {
-    points: async () => (await deps.port('run-metrics', tenantId)).deleteRun(runId),
-    logs: async () => (await deps.port('logs', tenantId)).deleteRun(runId),
-    events: async () => (await deps.port('events', tenantId)).deleteRun(runId),
-    spans: async () => (await deps.port('traces', tenantId)).deleteRun(runId),
+    points: async () => (await deps.port(runMetricsPort, tenantId)).deleteRun(runId),
+    logs: async () => (await deps.port(logsPort, tenantId)).deleteRun(runId),
+    events: async () => (await deps.port(eventsPort, tenantId)).deleteRun(runId),
+    spans: async () => (await deps.port(tracesPort, tenantId)).deleteRun(runId),
     artifacts: async () => {
-      const objects = await deps.port('objects', tenantId);
+      const objects = await deps.port(objectsPort, tenantId);
       for (const object of await objects.list(`runs/${runId}/`)) await objects.delete(object.key);
     },
   };

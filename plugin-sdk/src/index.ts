@@ -7,3 +7,4 @@ export * from './problem.js';
 export * from './route.js';
 export * from './tenant-db.js';
 export * from './pagination.js';
+export * from './postgres/commit-order-cursor.js';

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventRecord, EventSearch, EventsPort, StoredEventRecord } from '../../ports/events.js';
-import { unique, type ContractFixture, type MakeFixture } from './fixture.js';
+import type { EventFollow, EventRecord, EventSearch, EventsPort, FollowedEventRecord, StoredEventRecord } from '../../ports/events.js';
+import { unique, type ContractFixture } from './fixture.js';
+import { describeFollowContract, type FollowFixture } from './follow.js';
+
+export type EventsContractFixture = ContractFixture<EventsPort> & Pick<FollowFixture<EventRecord, EventFollow, FollowedEventRecord>, 'holdWrite'>;
 
 /**
  * The events port's observable behaviour, for every provider. Tests scope their reads by a run id
  * or attribute value of their own, so they never see each other's events.
  */
-export function describeEventsContract(providerName: string, make: MakeFixture<EventsPort>): void {
+export function describeEventsContract(providerName: string, make: () => Promise<EventsContractFixture>): void {
   describe(`events port contract: ${providerName}`, () => {
-    let fixture: ContractFixture<EventsPort>;
+    let fixture: EventsContractFixture;
     const base = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
 
     beforeAll(async () => {
@@ -97,13 +100,20 @@ export function describeEventsContract(providerName: string, make: MakeFixture<E
       }
     });
 
-    it('follows: asc with after returns only newer events', async () => {
-      const runId = unique('run');
-      await write(fixture.tenantA, [{ ts: base + 1000, type: 'old', source: 'run', severity: 'info', runId }]);
-      const cursor = (await fixture.tenantA.search({ runId, order: 'asc' })).items[0]?.id as string;
-      await write(fixture.tenantA, [{ ts: base + 2000, type: 'new', source: 'run', severity: 'info', runId }]);
-      expect((await fixture.tenantA.search({ runId, order: 'asc', after: cursor })).items.map((e) => e.type)).toEqual(['new']);
-    });
+    describeFollowContract<EventRecord, EventFollow, FollowedEventRecord>(
+      {
+        fixture: () => fixture,
+        record: (runId, type, ts) => ({ ts, type, source: 'run', severity: 'info', runId }),
+        nameOf: (item) => item.type,
+        select: (runId) => (runId === null ? {} : { runId }),
+        filtered: (runId) => ({
+          kept: { ts: base, type: 'kept', source: 'k8s', severity: 'error', runId },
+          dropped: { ts: base, type: 'dropped', source: 'run', severity: 'error', runId },
+          follow: { runId, sources: ['k8s'] },
+        }),
+      },
+      base,
+    );
 
     it('isolates tenants: another tenant never sees these events', async () => {
       const runId = unique('run');

@@ -1,5 +1,6 @@
-export { describeEventsContract } from './events.js';
-export { describeLogsContract, type HeldWrite, type LogsContractFixture } from './logs.js';
+export { describeEventsContract, type EventsContractFixture } from './events.js';
+export { describeFollowContract, type FollowFixture, type FollowSubject, type FollowablePort, type HeldWrite } from './follow.js';
+export { describeLogsContract, type LogsContractFixture } from './logs.js';
 export { describeObjectsContract } from './objects.js';
 export { describeTracesContract } from './traces.js';
 export type { ContractFixture, MakeFixture } from './fixture.js';

@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FollowedLogRecord, LogFollow, LogRecord, LogSearch, LogsPort, StoredLogRecord } from '../../ports/logs.js';
 import { rejectionStatus, unique, type ContractFixture } from './fixture.js';
+import { describeFollowContract, type FollowFixture } from './follow.js';
 
-/** A write of tenant A that the suite commits when it chooses: a batch held open by a slow writer. */
-export interface HeldWrite {
-  commit(): Promise<void>;
-}
-
-export interface LogsContractFixture extends ContractFixture<LogsPort> {
-  /**
-   * Starts writing `records` to tenant A as one batch that stays invisible to readers until
-   * `commit()` (a transaction held open; for an engine without transactions, a write not yet
-   * refreshed). The follow tests use it to make batches commit out of the order they began.
-   */
-  holdWrite(records: LogRecord[]): Promise<HeldWrite>;
-}
+export type LogsContractFixture = ContractFixture<LogsPort> & Pick<FollowFixture<LogRecord, LogFollow, FollowedLogRecord>, 'holdWrite'>;
 
 /**
  * The logs port's observable behaviour, for every provider (embedded PostgreSQL, OpenSearch …).
@@ -183,125 +172,20 @@ export function describeLogsContract(providerName: string, make: () => Promise<L
       }
     });
 
-    /** Follows until a call hands out nothing; returns what it handed out and where it stopped. */
-    const followAll = async (port: LogsPort, follow: LogFollow & { cursor: string }) => {
-      const items: FollowedLogRecord[] = [];
-      let cursor = follow.cursor;
-      for (let pages = 0; pages < 1000; pages++) {
-        const page = await port.follow({ ...follow, cursor });
-        items.push(...page.items);
-        cursor = page.next;
-        if (page.items.length === 0) return { items, cursor };
-      }
-      throw new Error('follow never ran dry');
-    };
-
-    describe('follow', () => {
-      it('starts with the newest records, oldest first, then hands out only what is written later', async () => {
-        const runId = unique('run');
-        await write(fixture.tenantA, [1, 2, 3].map((n) => ({ ts: base + n * 1000, level: 'info' as const, message: `old ${n}`, runId })));
-        const start = await fixture.tenantA.follow({ runId, limit: 2 });
-        expect(start.items.map((i) => i.message)).toEqual(['old 2', 'old 3']);
-        expect((await fixture.tenantA.follow({ runId, cursor: start.next })).items).toEqual([]);
-        // Older timestamps than anything seen: following is by arrival, not by ts.
-        await write(fixture.tenantA, [5, 0].map((n) => ({ ts: base + n * 1000, level: 'info' as const, message: `new ${n}`, runId })));
-        const tail = await fixture.tenantA.follow({ runId, cursor: start.next });
-        expect(tail.items.map((i) => i.message)).toEqual(['new 5', 'new 0']);
-        expect((await fixture.tenantA.follow({ runId, cursor: tail.next })).items).toEqual([]);
-        expect((await fixture.tenantA.follow({ runId, cursor: tail.items.at(-1)?.cursor as string })).items).toEqual([]);
-        // The query and run filters apply to what is followed.
-        await write(fixture.tenantA, [{ ts: base, level: 'error', message: 'kept', runId }, { ts: base, level: 'info', message: 'filtered out', runId }]);
-        expect((await fixture.tenantA.follow({ runId, query: 'level:error', cursor: tail.next })).items.map((i) => i.message)).toEqual(['kept']);
-      });
-
-      it('hands out a batch that commits after later batches, once, without waiting for it', async () => {
-        const runId = unique('run');
-        const { next: start } = await fixture.tenantA.follow({ runId });
-        const slow = await fixture.holdWrite([0, 1, 2].map((n) => ({ ts: base + n, level: 'info' as const, message: `slow ${n}`, runId })));
-        await write(fixture.tenantA, [0, 1].map((n) => ({ ts: base + 10_000 + n, level: 'info' as const, message: `fast ${n}`, runId })));
-        // The slow batch began first and is still open: the fast one is handed out now regardless.
-        const first = await followAll(fixture.tenantA, { runId, cursor: start });
-        expect(first.items.map((i) => i.message)).toEqual(['fast 0', 'fast 1']);
-        await slow.commit();
-        await fixture.settle?.();
-        const second = await followAll(fixture.tenantA, { runId, cursor: first.cursor });
-        expect(second.items.map((i) => i.message)).toEqual(['slow 0', 'slow 1', 'slow 2']);
-        // Resuming from a record's cursor continues right after that record.
-        const resumed = await followAll(fixture.tenantA, { runId, cursor: first.items[0]?.cursor as string });
-        expect(resumed.items.map((i) => i.message)).toEqual(['fast 1', 'slow 0', 'slow 1', 'slow 2']);
-      });
-
-      it('under concurrent writers committing out of order, hands out every record exactly once, each batch whole and in order', async () => {
-        const runId = unique('run');
-        const { next: start } = await fixture.tenantA.follow({ runId });
-        const writers = 4;
-        const batchesPerWriter = 6;
-        const perBatch = 5;
-        const written: string[][] = [];
-        let writing = true;
-        const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-        const writer = async (w: number) => {
-          for (let b = 0; b < batchesPerWriter; b++) {
-            // Every timestamp the same: order can only come from the store, never from ts.
-            const batch = Array.from({ length: perBatch }, (_, n) => ({ ts: base, level: 'info' as const, message: `w${w} b${b} r${n}`, runId }));
-            written.push(batch.map((r) => r.message));
-            if ((w + b) % 2 === 0) {
-              // Held open while the other writers commit: commits land out of the order they began.
-              const held = await fixture.holdWrite(batch);
-              await pause(5 + ((w * 7 + b * 13) % 20));
-              await held.commit();
-            } else {
-              await fixture.tenantA.write(batch);
-            }
-          }
-        };
-        const seen: FollowedLogRecord[] = [];
-        const follower = async () => {
-          let cursor = start;
-          // Small pages, so page ends fall inside batches; keep going until writers are done and a read comes back empty.
-          for (;;) {
-            const page = await fixture.tenantA.follow({ runId, cursor, limit: 3 });
-            seen.push(...page.items);
-            cursor = page.next;
-            if (page.items.length === 0) {
-              if (!writing) return cursor;
-              await pause(2);
-            }
-          }
-        };
-        const following = follower();
-        await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
-        await fixture.settle?.();
-        writing = false;
-        await following;
-
-        const messages = seen.map((i) => i.message);
-        expect(messages).toHaveLength(writers * batchesPerWriter * perBatch);
-        expect(new Set(messages).size).toBe(messages.length);
-        expect(new Set(seen.map((i) => i.id)).size).toBe(seen.length);
-        for (const batch of written) {
-          const at = messages.indexOf(batch[0] as string);
-          expect(messages.slice(at, at + batch.length)).toEqual(batch);
-        }
-        // A follower resuming from any record's cursor gets exactly the records after it.
-        for (const k of [0, 7, 58, messages.length - 1]) {
-          const resumed = await followAll(fixture.tenantA, { runId, cursor: seen[k]?.cursor as string, limit: 50 });
-          expect(resumed.items.map((i) => i.message).sort()).toEqual(messages.slice(k + 1).sort());
-        }
-      });
-
-      it('keeps tenants apart and refuses a cursor it did not make', async () => {
-        const runId = unique('run');
-        const { next } = await fixture.tenantA.follow({ runId });
-        await write(fixture.tenantA, [{ ts: base, level: 'info', message: 'followed by a only', runId }]);
-        expect((await fixture.tenantA.follow({ runId, cursor: next })).items.map((i) => i.message)).toEqual(['followed by a only']);
-        expect((await fixture.tenantB.follow({ runId, cursor: next })).items).toEqual([]);
-        expect((await fixture.tenantB.follow({ query: `run_id:${runId}`, cursor: next })).items).toEqual([]);
-        for (const cursor of ['', 'not-a-cursor', '12', `${next}~${next}`, 'x'.repeat(10_000)]) {
-          expect(await rejectionStatus(fixture.tenantA.follow({ runId, cursor }))).toBe(400);
-        }
-      });
-    });
+    describeFollowContract<LogRecord, LogFollow, FollowedLogRecord>(
+      {
+        fixture: () => fixture,
+        record: (runId, message, ts) => ({ ts, level: 'info', message, runId }),
+        nameOf: (item) => item.message,
+        select: (runId) => (runId === null ? {} : { runId }),
+        filtered: (runId) => ({
+          kept: { ts: base, level: 'error', message: 'kept', runId },
+          dropped: { ts: base, level: 'info', message: 'dropped', runId },
+          follow: { runId, query: 'level:error' },
+        }),
+      },
+      base,
+    );
 
     it('counts a histogram of N equal buckets over [from, to] that add up', async () => {
       const runId = unique('run');

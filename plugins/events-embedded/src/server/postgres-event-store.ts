@@ -1,12 +1,16 @@
 import {
   EVENT_SEVERITIES,
+  followInCommitOrder,
   ProblemError,
   scopeToTenant,
+  type EventFollow,
+  type EventFollowPage,
   type EventPage,
   type EventRecord,
   type EventSearch,
   type EventSeverity,
   type EventsPort,
+  type FollowedEventRecord,
   type StoredEventRecord,
   type TenantDb,
 } from '@oneservice/plugin-sdk';
@@ -29,12 +33,14 @@ interface EventRow {
 }
 
 const COLUMNS = ['id', 'ts', 'type', 'source', 'severity', 'message', 'run_id', 'attributes', 'payload'];
+/** A follow starts with the newest events, as a screen does. */
+const NEWEST_FIRST = [{ column: 'ts', order: 'desc' }, { column: 'id', order: 'desc' }] as const;
 
 /** The events port on the platform's PostgreSQL, bound to one tenant. */
 export class PostgresEventStore implements EventsPort {
   private readonly db: TenantDb;
 
-  constructor(knex: Knex, tenantId: string) {
+  constructor(private readonly knex: Knex, tenantId: string) {
     this.db = scopeToTenant(knex, tenantId);
   }
 
@@ -49,21 +55,8 @@ export class PostgresEventStore implements EventsPort {
   async search(search: EventSearch): Promise<EventPage> {
     const limit = clampLimit(search.limit);
     const direction = search.order === 'asc' ? 'asc' : 'desc';
-    const builder = this.db.table('event_records').select(COLUMNS);
-    if (search.from !== undefined) builder.where('ts', '>=', toDate(search.from, 'from'));
+    const builder = applyEventFilters(this.db.table('event_records').select(COLUMNS), search);
     if (search.to !== undefined) builder.where('ts', '<=', toDate(search.to, 'to'));
-    if (search.types?.length) builder.whereIn('type', search.types);
-    if (search.sources?.length) builder.whereIn('source', search.sources);
-    if (search.severities?.length) builder.whereIn('severity', search.severities.map(checkSeverity));
-    if (search.runId !== undefined) builder.where('run_id', search.runId);
-    if (search.attributes && Object.keys(search.attributes).length > 0) {
-      // Containment answers "all of these attributes, exactly" from the jsonb_path_ops index.
-      builder.whereRaw('attributes @> ?::jsonb', [JSON.stringify(search.attributes)]);
-    }
-    for (const word of words(search.text)) {
-      const pattern = `%${escapeLike(word)}%`;
-      builder.where((w) => w.whereILike('type', pattern).orWhereILike('message', pattern));
-    }
     if (search.after !== undefined) {
       // The cursor's position is looked up in this tenant only: another tenant's id matches no row.
       builder.whereRaw(
@@ -76,10 +69,41 @@ export class PostgresEventStore implements EventsPort {
     return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
   }
 
+  async follow(follow: EventFollow): Promise<EventFollowPage> {
+    const page = await followInCommitOrder<EventRow>({
+      knex: this.knex,
+      tenantId: this.db.tenantId,
+      table: 'event_records',
+      cursor: follow.cursor,
+      limit: clampLimit(follow.limit),
+      matching: (db) => applyEventFilters(db.table('event_records').select(COLUMNS), follow),
+      newestFirst: NEWEST_FIRST,
+    });
+    return { items: page.items.map(({ row, cursor }): FollowedEventRecord => ({ ...fromRow(row), cursor })), next: page.next };
+  }
+
   /** Served by the (tenant_id, run_id, ts, id) index. */
   async deleteRun(runId: string): Promise<void> {
     await this.db.table('event_records').where('run_id', runId).delete();
   }
+}
+
+/** The filters search and follow share. */
+function applyEventFilters<T extends Knex.QueryBuilder>(builder: T, search: EventFollow): T {
+  if (search.from !== undefined) builder.where('ts', '>=', toDate(search.from, 'from'));
+  if (search.types?.length) builder.whereIn('type', search.types);
+  if (search.sources?.length) builder.whereIn('source', search.sources);
+  if (search.severities?.length) builder.whereIn('severity', search.severities.map(checkSeverity));
+  if (search.runId !== undefined) builder.where('run_id', search.runId);
+  if (search.attributes && Object.keys(search.attributes).length > 0) {
+    // Containment answers "all of these attributes, exactly" from the jsonb_path_ops index.
+    builder.whereRaw('attributes @> ?::jsonb', [JSON.stringify(search.attributes)]);
+  }
+  for (const word of words(search.text)) {
+    const pattern = `%${escapeLike(word)}%`;
+    builder.where((w) => w.whereILike('type', pattern).orWhereILike('message', pattern));
+  }
+  return builder;
 }
 
 const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((word) => word.length > 0);

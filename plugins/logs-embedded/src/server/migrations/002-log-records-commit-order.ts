@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The writing transaction's id on every record, for gap-free following (see follow-cursor.ts and
+ * The writing transaction's id on every record, for gap-free following (see plugin-sdk/src/postgres/commit-order-cursor.ts and
  * docs/adr/0012-logs-follow-and-query-parser.md). The default is evaluated per INSERT, so it
  * cannot be forged by a writer and all rows of one batch share it. Rows stored before this
  * migration get the migration's own id: they were all committed before any follower started.

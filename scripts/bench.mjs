@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const suites = ['scripts/bench-kernel.mjs', 'scripts/bench-training.mjs', 'frontend-shell/bench.mjs'];
+const suites = [
+  'scripts/bench-kernel.mjs', 'scripts/bench-training.mjs', 'frontend-shell/bench.mjs',
+  'plugins/logs-embedded/bench/bench-logs.mjs', 'plugins/events-embedded/bench/bench-events.mjs',
+];
 let failed = 0;
 for (const suite of suites) {
   if (!existsSync(path.join(root, suite))) continue;

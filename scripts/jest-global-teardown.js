@@ -1,8 +1,3 @@
-import { rmSync } from 'node:fs';
-
 export default async function globalTeardown() {
-  const state = globalThis.__ONESERVICE_TEST_PG__;
-  if (!state) return;
-  await state.pg.stop();
-  rmSync(state.dir, { recursive: true, force: true });
+  await globalThis.__ONESERVICE_TEST_PG__?.stop();
 }

@@ -1,33 +1,28 @@
 // Quick figure for the embedded logs store: write throughput, full-text query latency, and how
 // long a followed line takes from write() to being handed out by follow() (the SSE path's cost).
-//   npm run build && DATABASE_URL=postgres://… node plugins/logs-embedded/bench/bench-logs.mjs
+//   npm run build && node plugins/logs-embedded/bench/bench-logs.mjs   (`npm run bench` runs it)
+// Against DATABASE_URL when set, else a throw-away embedded PostgreSQL (scripts/lib/embedded-postgres.mjs).
 // Env: BENCH_RECORDS (default 100000), BENCH_BATCH (records per write, default 5000),
 // BENCH_CONCURRENCY (writes in flight, default 1), BENCH_QUERIES (default 200).
 // Writes under a fresh random tenant and deletes its rows at the end.
 import knexFactory from 'knex';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { benchDatabase } from '../../../scripts/lib/embedded-postgres.mjs';
+import { followLines, measureFollow } from '../../../scripts/lib/follow-latency.mjs';
+// The kernel's own migrate: same bookkeeping table, so a bench on a platform's database neither re-applies nor confuses its migrations.
+import { migrate } from '../../../core/dist/db/migrate.js';
 import { migrations } from '../dist/server/migrations/index.js';
 import { PostgresLogStore } from '../dist/server/postgres-log-store.js';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('DATABASE_URL is not set');
-  process.exit(2);
-}
+const database = await benchDatabase();
+const url = database.url;
 const total = Number(process.env.BENCH_RECORDS ?? 100_000);
 const batch = Number(process.env.BENCH_BATCH ?? 5_000);
 const queryCount = Number(process.env.BENCH_QUERIES ?? 200);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
 
 const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: Math.max(4, concurrency) } });
-// Same bookkeeping table name as the kernel uses for this plugin, so running the bench on a
-// platform database neither re-applies nor confuses its migrations.
-const names = Object.keys(migrations).sort();
-await knex.migrate.latest({
-  tableName: 'migrations_logs_embedded',
-  migrationSource: { getMigrations: async () => names, getMigrationName: (n) => n, getMigration: async (n) => migrations[n] },
-});
 
 const tenantId = randomUUID();
 const store = new PostgresLogStore(knex, tenantId);
@@ -47,6 +42,7 @@ const record = (i) => ({
 });
 
 try {
+  await migrate(knex, 'logs-embedded', migrations);
   const t0 = performance.now();
   let nextBatch = 0;
   const writer = async () => {
@@ -83,32 +79,18 @@ try {
   await store.histogram({ from: start, to: start + total, buckets: 60, query: pick(words, 1) });
   const histogramMs = performance.now() - h0;
 
-  // Follow: a line written to a run of the big table, then one follow() from the previous cursor;
-  // once with nothing else open, once with a slow writer's batch held open the whole time (the
-  // cursor must neither wait for it nor lose it).
+  // Follow: a line written to a run of the big table, then one follow() from the previous cursor.
   const followRounds = Number(process.env.BENCH_FOLLOW ?? 100);
-  const followFigure = async (label) => {
-    let { next } = await store.follow({ runId: 'run-7', limit: 1 });
-    const times = [];
-    for (let i = 0; i < followRounds; i++) {
-      const f0 = performance.now();
-      await store.write([{ ...record(i), runId: 'run-7', message: `followed ${i}` }]);
-      const page = await store.follow({ runId: 'run-7', cursor: next, limit: 500 });
-      times.push(performance.now() - f0);
-      if (page.items.length !== 1) throw new Error(`follow handed out ${page.items.length} lines, expected 1`);
-      next = page.next;
-    }
-    times.sort((a, b) => a - b);
-    return { text: `${label}: p50 ${percentile(times, 50)} ms, p95 ${percentile(times, 95)} ms`, next };
-  };
-  const followQuiet = (await followFigure('write 1 line → follow() hands it out')).text;
-  const slow = await knex.transaction();
-  await new PostgresLogStore(slow, tenantId).write([{ ...record(0), runId: 'run-7', message: 'slow batch' }]);
-  const held = await followFigure('  the same with a slow batch held open');
-  const followHeld = held.text;
-  await slow.commit();
-  const late = await store.follow({ runId: 'run-7', cursor: held.next });
-  if (late.items.map((i) => i.message).join() !== 'slow batch') throw new Error('the slow batch was not handed out after its commit');
+  const followed = await measureFollow({
+    rounds: followRounds,
+    follow: (cursor) => store.follow({ runId: 'run-7', limit: cursor === undefined ? 1 : 500, cursor }),
+    write: (i) => store.write([{ ...record(i), runId: 'run-7', message: `followed ${i}` }]),
+    async hold() {
+      const slow = await knex.transaction();
+      await new PostgresLogStore(slow, tenantId).write([{ ...record(0), runId: 'run-7', message: 'slow batch' }]);
+      return { commit: async () => void (await slow.commit()) };
+    },
+  });
 
   console.log(`records written: ${total} in ${writeSeconds.toFixed(2)} s = ${Math.round(total / writeSeconds)} records/s (batches of ${batch}, ${concurrency} in flight)`);
   console.log(`full-text search (limit 100), ${queryCount} queries: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
@@ -117,9 +99,9 @@ try {
     console.log(`  ${name.padEnd(20)} p50 ${percentile(list, 50)} ms  p95 ${percentile(list, 95)} ms`);
   }
   console.log(`histogram (60 buckets, one term, over all ${total}): ${histogramMs.toFixed(1)} ms`);
-  console.log(`follow, ${followRounds} rounds over ${total} records: ${followQuiet}`);
-  console.log(followHeld);
+  for (const line of followLines('logs', followRounds, total, followed)) console.log(line);
 } finally {
-  await knex('log_records').where('tenant_id', tenantId).delete();
+  await knex('log_records').where('tenant_id', tenantId).delete().catch(() => undefined);
   await knex.destroy();
+  await database.stop();
 }

@@ -50,6 +50,12 @@ export function decodeCommitOrderCursor(text: string): CommitOrderCursor {
   ]);
 }
 
+/** The in-progress transaction ids of a snapshot (`xmin:xmax:xip,…`) that decodeCommitOrderCursor accepted. */
+function inProgress(snapshot: string): string[] {
+  const list = snapshot.split(':')[2] ?? '';
+  return list === '' ? [] : list.split(',');
+}
+
 /** The checks PostgreSQL's pg_snapshot input applies, so a bad cursor is a 400 here, not a SQL error. */
 function isSnapshot(text: string): boolean {
   const match = SNAPSHOT.exec(text);
@@ -138,25 +144,30 @@ interface UnseenRow {
 /**
  * Rows of transactions not visible in `read.since` (so: not handed out yet), in (tx, id) order; this
  * read's own snapshot hides whatever is still running. Not visible in a snapshot means newer than its
- * xmax, or in its in-progress list: two index ranges on (tenant_id, tx), read as two arms of a UNION
+ * xmax, or in its in-progress list: index lookups on (tenant_id, tx), read as two arms of a UNION
  * ALL — as one OR, PostgreSQL scans the tenant's whole index (measured on logs: 127 ms against
- * 0.08 ms with 125k records).
+ * 0.08 ms with 125k records). The in-progress list is taken from the cursor's text and bound as an
+ * array, and its arm left out when the list is empty (the usual case): computed inside the query
+ * (`pg_snapshot_xip(…)`), the planner guesses 50 ids and filters the whole run instead (3 ms for a
+ * run of 2,100 lines, growing with the run).
  */
 async function unseen<Row>(db: TenantDb, follow: CommitOrderFollow, read: CommitOrderCursor, limit: number): Promise<Array<Row & UnseenRow>> {
   const tx = `${follow.table}.tx`;
   const id = `${follow.table}.id`;
-  const arm = (condition: string) => {
+  const arm = (condition: string, binding: string) => {
     const builder = follow
       .matching(db)
       .select(db.raw(`${tx} AS commit_order_xid`), db.raw(`${tx}::text AS commit_order_tx`), db.raw(`${id} AS commit_order_id`))
-      .whereRaw(condition, [read.since]);
+      .whereRaw(condition, [binding]);
     if (read.upto !== undefined) {
       builder.whereRaw(`pg_visible_in_snapshot(${tx}, ?::pg_snapshot) AND (${tx}, ${id}) > (?::xid8, ?::bigint)`, [read.upto, read.afterTx, read.afterId]);
     }
     return builder.orderBy([{ column: tx, order: 'asc' }, { column: id, order: 'asc' }]).limit(limit);
   };
-  const newer = arm(`${tx} >= pg_snapshot_xmax(?::pg_snapshot)`);
-  const wereRunning = arm(`${tx} = ANY (ARRAY(SELECT pg_snapshot_xip(?::pg_snapshot)))`);
+  const newer = arm(`${tx} >= pg_snapshot_xmax(?::pg_snapshot)`, read.since);
+  const running = inProgress(read.since);
+  if (running.length === 0) return (await newer) as Array<Row & UnseenRow>;
+  const wereRunning = arm(`${tx} = ANY (?::xid8[])`, `{${running.join(',')}}`);
   const rows = await db.raw<{ rows: Array<Row & UnseenRow> }>('SELECT * FROM (? UNION ALL ?) AS unseen ORDER BY commit_order_xid, commit_order_id LIMIT ?', [newer, wereRunning, limit]);
   return rows.rows;
 }

@@ -7,10 +7,10 @@
 // 4. pytest over monitor-sdk/python/tests with the integration tests switched on; exits with pytest's
 //    code, where 5 ("no tests ran") counts as a failure.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { ROOT, createApiToken, freePort, startPlatform } from './lib/platform-process.mjs';
+import { ROOT, createApiToken, freePort, removeDataDir, startPlatform } from './lib/platform-process.mjs';
 
 const SDK = path.join(ROOT, 'monitor-sdk', 'python');
 const VENV = path.join(SDK, '.venv');
@@ -119,7 +119,7 @@ class PlatformControl {
   async close() {
     if (this.running()) await this.current.stop({ keepData: true });
     if (this.dataDir) await stopOrphanPostgres(this.dataDir);
-    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dataDir) await removeDataDir(this.dataDir);
   }
 }
 

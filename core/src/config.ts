@@ -16,6 +16,8 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  // As root only: where the embedded PostgreSQL's binaries and unreachable data dirs' clusters go.
+  EMBEDDED_PG_RUNTIME_DIR: z.string().default('/var/lib/oneservice'),
   ONESERVICE_DEMO: bool.default(true),
   ONESERVICE_PUBLIC_URL: z.string().url().optional(),
   ONESERVICE_SECRET_KEY: z.string().min(32).optional(),

@@ -76,7 +76,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, config.EMBEDDED_PG_PORT, logger);
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, runtimeDir: config.EMBEDDED_PG_RUNTIME_DIR, logger });
     databaseUrl = embedded.url;
   }
   const knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: config.DATABASE_POOL_MAX } });

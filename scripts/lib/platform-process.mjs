@@ -2,7 +2,7 @@
 // loopback ports with a throw-away data directory, for the browser suite, the SDK's integration
 // tests and the benchmarks. Build first (`npm run build`).
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,14 +20,22 @@ export function freePort() {
   });
 }
 
+/** Deletes a data dir and the embedded PostgreSQL cluster it links to (core/src/db/embedded-postgres-placement.ts). */
+export async function removeDataDir(dataDir, root = ROOT) {
+  const { removeDataDir: remove } = await import(path.join(root, 'core', 'dist', 'db', 'embedded-postgres-placement.js'));
+  remove(dataDir);
+}
+
 /**
- * @param {{ nodeArgs?: string[], demo?: boolean, env?: Record<string,string>, dataDir?: string, port?: number, pgPort?: number, readyTimeoutMs?: number }} options
+ * @param {{ nodeArgs?: string[], demo?: boolean, env?: Record<string,string>, dataDir?: string, port?: number, pgPort?: number,
+ *   readyTimeoutMs?: number, root?: string, detached?: boolean }} options `root`: the checkout to start (default: this one);
+ *   `detached`: its own process group, as a shell job is (so a test can send the group a Ctrl-C).
  */
 export async function startPlatform(options = {}) {
+  const root = options.root ?? ROOT;
   const port = options.port ?? (await freePort());
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'oneservice-run-'));
-  chmodSync(dataDir, 0o755);
   const env = {
     ...process.env,
     PORT: String(port),
@@ -38,7 +46,7 @@ export async function startPlatform(options = {}) {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'core/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'core/dist/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -68,7 +76,7 @@ export async function startPlatform(options = {}) {
         await waitExit(30_000);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (ownDataDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir && !keepData) await removeDataDir(dataDir, root);
     },
     /** SIGKILL, as a crash would: the embedded PostgreSQL keeps running in its own process group. */
     async kill() {

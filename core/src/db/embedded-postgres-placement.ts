@@ -100,7 +100,7 @@ function ensureRuntimeDir(runtimeDir: string, user: DatabaseUser, because: strin
 }
 
 /** The binaries the server's user can run: in place when it reaches them, else a copy made once per version. */
-function reachableBinaries(nativeDir: string, version: string, user: DatabaseUser | null, runtimeDir: string): string {
+function reachableBinaries(nativeDir: string, version: string, user: DatabaseUser | null, runtimeDir: string, logger: Logger): string {
   if (canTraverse(user, path.join(nativeDir, 'bin'))) return nativeDir;
   ensureRuntimeDir(runtimeDir, user!, `the '${user!.name}' user cannot reach the PostgreSQL binaries under ${nativeDir}`);
   const target = path.join(runtimeDir, `postgresql-${version}-${process.platform}-${process.arch}`);
@@ -113,6 +113,7 @@ function reachableBinaries(nativeDir: string, version: string, user: DatabaseUse
     // Readable and enterable by all, whatever umask npm installed the originals under.
     execFileSync('chmod', ['-R', 'a+rX', partial]);
     fs.renameSync(partial, target);
+    logger.info({ from: nativeDir, to: target }, `the '${user!.name}' user cannot reach the PostgreSQL binaries: copied them to the runtime folder (once per version)`);
   } catch (error) {
     fs.rmSync(partial, { recursive: true, force: true });
     if (!fs.existsSync(target)) throw new PlacementError(`cannot copy the PostgreSQL binaries to ${target} (${describe(error)}): set EMBEDDED_PG_RUNTIME_DIR to a writable folder`);
@@ -180,7 +181,7 @@ function warnOfOrphanedClusters(runtimeDir: string, logger: Logger): void {
 export async function placeEmbeddedPostgres(dataDir: string, runtimeDir: string, logger: Logger): Promise<Placement> {
   const { nativeDir, version } = await installedBinaries();
   const user = databaseUser();
-  const binDir = reachableBinaries(nativeDir, version, user, runtimeDir);
+  const binDir = reachableBinaries(nativeDir, version, user, runtimeDir, logger);
   const { clusterDir, linked } = locateCluster(dataDir, user, runtimeDir, logger);
   if (user && fs.existsSync(path.join(runtimeDir, 'clusters'))) warnOfOrphanedClusters(runtimeDir, logger);
   fs.mkdirSync(clusterDir, { recursive: true, mode: 0o700 });

@@ -58,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.stop();
     throw error;
   }
-  logger.info({ clusterDir, linkedFrom: placement.linked ? path.join(options.dataDir, 'postgres') : undefined, port, user: placement.user?.name }, 'embedded PostgreSQL started');
+  logger.info({ clusterDir, linkedFrom: placement.linked ? path.join(options.dataDir, 'postgres') : undefined, binDir: placement.binDir, port, user: placement.user?.name ?? 'this user' }, 'embedded PostgreSQL started');
   return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, clusterDir, stop: server.stop };
 }
 

@@ -8,3 +8,4 @@ export * from './route.js';
 export * from './tenant-db.js';
 export * from './pagination.js';
 export * from './postgres/commit-order-cursor.js';
+export * from './prepared-select.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Knex } from 'knex';
+import { selectPrepared } from './prepared-select.js';
 
 /** The list query every collection route shares: page (1-based), page_size, sort (`-field` = desc), q. */
 export function listQuerySchema<const F extends readonly [string, ...string[]]>(sortable: F) {
@@ -31,7 +32,7 @@ export function parseSort(sort: string | undefined, fallback: string): { column:
 
 /** Total rows a (filtered, unordered) query would return, for paged answers. */
 export async function countRows(query: Knex.QueryBuilder): Promise<number> {
-  const row = (await query.clone().clearSelect().clearOrder().count({ total: '*' }).first()) as { total?: string | number } | undefined;
+  const [row] = await selectPrepared<{ total?: string | number }>(query.clone().clearSelect().clearOrder().count({ total: '*' }));
   return Number(row?.total ?? 0);
 }
 
@@ -45,13 +46,13 @@ export async function fetchPage<T extends Record<string, unknown>>(
   order: { column: string; direction: 'asc' | 'desc' },
   columns: string[] = ['*'],
 ): Promise<{ items: T[]; total: number }> {
-  const rows = (await query
+  const rows = await selectPrepared<T & { __total: string }>(query
     .clone()
     .select([...columns, query.client.raw('count(*) over () as __total')])
     .orderBy(order.column, order.direction)
     .orderBy('id')
     .limit(list.page_size)
-    .offset((list.page - 1) * list.page_size)) as (T & { __total: string })[];
+    .offset((list.page - 1) * list.page_size));
   const total = rows.length > 0 ? Number(rows[0]!.__total) : await countRows(query);
   return { items: rows.map(({ __total: _, ...row }) => row as unknown as T), total };
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ProblemError, type Principal, type Role, type TokenScope } from '@oneservice/plugin-sdk';
+import { ProblemError, selectPrepared, type Principal, type Role, type TokenScope } from '@oneservice/plugin-sdk';
 import type { PermissionRegistry } from '../rbac/permission-registry.js';
 import type { AccessTokens } from './access-tokens.js';
 import { hashOpaqueToken } from './opaque-token.js';
@@ -15,6 +15,16 @@ interface UserRow {
   is_super_admin: boolean;
   is_active: boolean;
   tenant_status: string | null;
+}
+
+interface ApiTokenRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  scopes: string[];
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
 }
 
 const unauthorized = (detail: string) => new ProblemError(401, 'Unauthorized', detail);
@@ -60,7 +70,8 @@ export class Authenticator {
   }
 
   private async fromApiToken(secret: string, tenantHeader: string | undefined): Promise<Principal> {
-    const token = await this.knex('api_tokens').where({ token_hash: hashOpaqueToken(secret) }).first();
+    // Every request signed with an API token (all of ingest) reads its row: a prepared statement.
+    const [token] = await selectPrepared<ApiTokenRow>(this.knex('api_tokens').where({ token_hash: hashOpaqueToken(secret) }).limit(1));
     if (!token) throw unauthorized('API token is not valid');
     if (token.revoked_at) throw unauthorized('API token was revoked');
     if (new Date(token.expires_at).getTime() <= Date.now()) throw unauthorized('API token expired: create a new one');
@@ -89,10 +100,12 @@ export class Authenticator {
   private async user(id: string): Promise<UserRow | null> {
     const cached = this.userCache.get(id);
     if (cached && cached.until > Date.now()) return cached.row;
-    const row = ((await this.knex('users')
+    const [found] = await selectPrepared<UserRow>(this.knex('users')
       .leftJoin('tenants', 'tenants.id', 'users.tenant_id')
       .where('users.id', id)
-      .first('users.id', 'users.tenant_id', 'users.email', 'users.role', 'users.is_super_admin', 'users.is_active', 'tenants.status as tenant_status')) ?? null) as UserRow | null;
+      .select('users.id', 'users.tenant_id', 'users.email', 'users.role', 'users.is_super_admin', 'users.is_active', 'tenants.status as tenant_status')
+      .limit(1));
+    const row = found ?? null;
     this.userCache.set(id, { row, until: Date.now() + Authenticator.CACHE_MS });
     return row;
   }

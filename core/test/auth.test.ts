@@ -86,6 +86,27 @@ describe('access tokens (JWT)', () => {
   });
 });
 
+describe('a deactivated user', () => {
+  it('loses access at once, with access tokens and API tokens alike (the user-row cache is dropped)', async () => {
+    const session = await k.login('b', 'DATA_SCIENTIST');
+    const secret = await k.apiToken('b', 'DATA_SCIENTIST', ['read']);
+    // Both credentials are known (cached) before the change.
+    expect((await k.request('GET', '/api/v1/me', { token: session })).status).toBe(200);
+    expect((await k.request('GET', '/api/v1/me', { token: secret })).status).toBe(200);
+    const admin = await k.login('b');
+    const userId = k.tenants.b.users.DATA_SCIENTIST;
+    expect((await k.request('PATCH', `/api/v1/users/${userId}`, { token: admin, body: { is_active: false } })).status).toBe(200);
+    const jwt = await k.request('GET', '/api/v1/me', { token: session });
+    expect(jwt.status).toBe(401);
+    expect(jwt.body.detail).toBe('this account is disabled or no longer exists');
+    const api = await k.request('GET', '/api/v1/me', { token: secret });
+    expect(api.status).toBe(401);
+    expect(api.body.detail).toBe('the owner of this API token is disabled');
+    expect((await k.request('PATCH', `/api/v1/users/${userId}`, { token: admin, body: { is_active: true } })).status).toBe(200);
+    expect((await k.request('GET', '/api/v1/me', { token: session })).status).toBe(200);
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotate, and a reused one revokes the whole family', async () => {
     const first = await login({ username: k.emailOf('a', 'ML_ENGINEER'), password: TEST_PASSWORD });

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The embedded PostgreSQL's runtime folder (as root) for scripts' and tests' throw-away data dirs. */
+export const SCRATCH_RUNTIME_DIR = path.join(os.tmpdir(), 'oneservice-runtime');
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -43,6 +45,9 @@ export async function startPlatform(options = {}) {
     ONESERVICE_DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(options.pgPort ?? (await freePort())),
     ONESERVICE_DEMO: options.demo === false ? '0' : '1',
+    // Throw-away platforms keep what the postgres user needs (as root) under the temp folder too, so a
+    // run that dies before it cleans up leaves nothing behind a reboot.
+    EMBEDDED_PG_RUNTIME_DIR: process.env.EMBEDDED_PG_RUNTIME_DIR ?? SCRATCH_RUNTIME_DIR,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   };

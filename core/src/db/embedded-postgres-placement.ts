@@ -94,6 +94,11 @@ function ensureRuntimeDir(runtimeDir: string, user: DatabaseUser, because: strin
   } catch (error) {
     throw new PlacementError(`${because}, and the runtime folder ${runtimeDir} cannot be created (${describe(error)}): set EMBEDDED_PG_RUNTIME_DIR to a folder root can write whose parents every user can enter`);
   }
+  // Its binaries run for the database and its clusters hold the data: only root may change them.
+  const stat = fs.lstatSync(runtimeDir);
+  if (!stat.isDirectory() || stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+    throw new PlacementError(`${because}, and the runtime folder ${runtimeDir} is not a folder that only root can change: remove it (it is made again), or set EMBEDDED_PG_RUNTIME_DIR elsewhere`);
+  }
   if (!canTraverse(user, path.join(runtimeDir, 'clusters'))) {
     throw new PlacementError(`${because}, and it cannot reach the runtime folder ${runtimeDir} either: set EMBEDDED_PG_RUNTIME_DIR to a folder whose parents every user can enter (e.g. /var/lib/oneservice)`);
   }

@@ -25,7 +25,7 @@ function check(condition, what, detail = '') {
 
 /** The working tree as it stands (tracked and new files, plus the build output), without node_modules. */
 function copyBuiltTree(target) {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['-c', `safe.directory=${ROOT}`, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
   for (const file of files) {
     const from = path.join(ROOT, file);
     if (!existsSync(from)) continue; // deleted, not yet committed

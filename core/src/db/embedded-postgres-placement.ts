@@ -183,7 +183,8 @@ function warnOfOrphanedClusters(runtimeDir: string, logger: Logger): void {
   }
 }
 
-export async function placeEmbeddedPostgres(dataDir: string, runtimeDir: string, logger: Logger): Promise<Placement> {
+export async function placeEmbeddedPostgres(dataDir: string, runtimeDirSetting: string, logger: Logger): Promise<Placement> {
+  const runtimeDir = path.resolve(runtimeDirSetting); // the clusters' links must not depend on the working dir
   const { nativeDir, version } = await installedBinaries();
   const user = databaseUser();
   const binDir = reachableBinaries(nativeDir, version, user, runtimeDir, logger);

@@ -122,7 +122,7 @@ async function startServer(placement: Placement, port: number, settings: Record<
     });
     child.once('exit', (code, signal) => {
       const why = recent.filter((line) => /FATAL|ERROR|HINT/.test(line)).join(' ') || recent.slice(-3).join(' ');
-      reject(new Error(`the embedded PostgreSQL exited (${code ?? signal}) while starting: ${why}${/address already in use/i.test(why) ? ` (is EMBEDDED_PG_PORT=${port} taken?)` : ''}`));
+      reject(new Error(`the embedded PostgreSQL exited (${code ?? signal}) while starting: ${why}${/address already in use|could not create any TCP\/IP sockets/i.test(why) ? ` (is EMBEDDED_PG_PORT=${port} taken?)` : ''}`));
     });
   });
   child.stdout!.resume();

@@ -5,10 +5,7 @@
 import { scopeToTenant } from '@oneservice/plugin-sdk';
 import { createTestDatabase } from '../../../plugin-sdk/dist/testing/database.js';
 import { randomUUID } from 'node:crypto';
-import { runMetricPoints } from '../dist/server/migrations/001-run-metric-points.js';
-import { runMetricTiles } from '../dist/server/migrations/002-run-metric-tiles.js';
-import { finerTimeTiles } from '../dist/server/migrations/003-finer-time-tiles.js';
-import { runMetricBatches } from '../dist/server/migrations/004-run-metric-batches.js';
+import plugin from '../dist/server/index.js';
 import { PostgresRunMetrics } from '../dist/server/postgres-run-metrics.js';
 
 import { freePort, startPlatform } from '../../../scripts/lib/platform-process.mjs';
@@ -23,7 +20,7 @@ const BATCH = Number(process.env.BATCH ?? 20_000);
 const BATCHES = Number(process.env.BATCHES ?? 15);
 const database = await createTestDatabase();
 try {
-  for (const m of [runMetricPoints, runMetricTiles, finerTimeTiles, runMetricBatches]) await m.up(database.knex);
+  for (const [, m] of Object.entries(plugin.migrations).sort(([a], [b]) => a.localeCompare(b))) await m.up(database.knex);
   const tenant = randomUUID();
   const runId = randomUUID();
   const store = new PostgresRunMetrics(scopeToTenant(database.knex, tenant));
@@ -46,29 +43,18 @@ try {
   const seconds = (performance.now() - started) / 1000;
   console.log(`whole write path: ${Math.round((BATCH * BATCHES) / seconds).toLocaleString('en')} points/s (${BATCHES} × ${BATCH}, ${concurrency} at a time)`);
 
-  // The same rows by parts, on the raw tables, to see which statement costs what.
+  // The same write by statements, to see which costs what: each part of the transaction alone.
   const knex = database.knex;
-  const time = async (label, sql) => {
+  const time = async (label, work) => {
     const t = performance.now();
-    await knex.raw(sql);
+    await work();
     const ms = performance.now() - t;
     console.log(`  ${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  ${(ms * 1000 / (BATCH * BATCHES)).toFixed(2)} µs/point`);
   };
-  // Where the per-point cost is: the same rows (one run, 4 names, rising steps) inserted into tables
-  // that differ only in their indexes.
-  await knex.raw('CREATE TABLE src AS SELECT * FROM run_metric_points');
-  const variants = {
-    'no index': [],
-    'step index (as stored)': ['(tenant_id, run_id, name, step) INCLUDE (value)'],
-    'step + ts indexes (as stored)': ['(tenant_id, run_id, name, step) INCLUDE (value)', '(tenant_id, run_id, name, ts)'],
-    'step + ts indexes without tenant_id': ['(run_id, name, step) INCLUDE (value)', '(run_id, name, ts)'],
-  };
-  for (const [label, indexes] of Object.entries(variants)) {
-    await knex.raw('DROP TABLE IF EXISTS variant');
-    await knex.raw('CREATE TABLE variant (LIKE run_metric_points)');
-    for (const columns of indexes) await knex.raw(`CREATE INDEX ON variant ${columns}`);
-    await time(`INSERT, ${label}`, 'INSERT INTO variant SELECT * FROM src');
-  }
+  await time('COPY chunks (as stored)', () => knex.raw('CREATE TABLE c1 AS SELECT * FROM run_metric_chunks').then(() => knex.raw('INSERT INTO run_metric_chunks SELECT * FROM c1')));
+  await time('tile UPSERT (all tiles once more)', () => knex.raw(`INSERT INTO run_metric_tiles SELECT * FROM run_metric_tiles ON CONFLICT (tenant_id, run_id, name, axis, width, bucket) DO UPDATE SET count = run_metric_tiles.count + EXCLUDED.count`));
+  const sizes = await knex.raw(`SELECT t AS relname, (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass)) AS bytes FROM unnest(ARRAY['run_metric_chunks', 'run_metric_tiles']) t`);
+  console.log('  sizes:', sizes.rows.map((r) => `${r.relname}=${(Number(r.bytes) / 1e6).toFixed(1)} MB`).join(' '), `(${((BATCH * BATCHES * 2) / 1e6).toFixed(1)}M points)`);
   const settings = await knex.raw(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','wal_level','shared_buffers','max_wal_size','full_page_writes','lc_collate') UNION ALL SELECT 'datcollate', datcollate FROM pg_database WHERE datname = current_database()`);
   console.log('  settings:', settings.rows.map((r) => `${r.name}=${r.setting}`).join(' '));
 } finally {

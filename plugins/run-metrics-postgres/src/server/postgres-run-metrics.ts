@@ -1,7 +1,6 @@
-import { scopeToTenant, type MetricPoint, type MetricSummary, type MetricWriteOptions, type MetricWriteResult, type RunMetricsPort, type Series, type SeriesQuery, type TenantDb } from '@oneservice/plugin-sdk';
-import type { Knex } from 'knex';
+import type { MetricPoint, MetricSummary, MetricWriteOptions, MetricWriteResult, RunMetricsPort, Series, SeriesQuery, TenantDb } from '@oneservice/plugin-sdk';
 import { toFloat } from './float-text.js';
-import { type WriteMethod, writePoints } from './point-writer.js';
+import { writePoints } from './point-writer.js';
 import { querySeries } from './series-query.js';
 
 interface SummaryRow {
@@ -16,18 +15,10 @@ interface SummaryRow {
 
 /** The run-metrics port for one tenant: every statement names tenant_id, every row written carries it. */
 export class PostgresRunMetrics implements RunMetricsPort {
-  private readonly db: TenantDb;
-
-  constructor(
-    private readonly knex: Knex,
-    tenantId: string,
-    private readonly method: WriteMethod = 'copy',
-  ) {
-    this.db = scopeToTenant(knex, tenantId);
-  }
+  constructor(private readonly db: TenantDb) {}
 
   write(points: MetricPoint[], options: MetricWriteOptions = {}): Promise<MetricWriteResult> {
-    return writePoints(this.knex, this.db.tenantId, points, this.method, options.idempotencyKey);
+    return writePoints(this.db.knex, this.db.tenantId, points, options.idempotencyKey);
   }
 
   series(query: SeriesQuery): Promise<Series> {
@@ -36,7 +27,7 @@ export class PostgresRunMetrics implements RunMetricsPort {
 
   async summaries(runIds: string[]): Promise<MetricSummary[]> {
     if (runIds.length === 0) return [];
-    const result = await this.db.raw<{ rows: SummaryRow[] }>(
+    const result = await this.db.knex.raw<{ rows: SummaryRow[] }>(
       `SELECT run_id, name, last, min, max, last_step::float8 AS last_step, count::float8 AS count
        FROM run_metric_summaries WHERE tenant_id = ? AND run_id = ANY(?::uuid[]) ORDER BY run_id, name`,
       [this.db.tenantId, runIds],
@@ -55,7 +46,7 @@ export class PostgresRunMetrics implements RunMetricsPort {
 
   async deleteRun(runId: string): Promise<void> {
     await this.db.transaction(async (trx) => {
-      await trx.table('run_metric_points').where('run_id', runId).delete();
+      await trx.table('run_metric_chunks').where('run_id', runId).delete();
       await trx.table('run_metric_tiles').where('run_id', runId).delete();
       await trx.table('run_metric_summaries').where('run_id', runId).delete();
       await trx.table('run_metric_batches').where('run_id', runId).delete();

@@ -3,60 +3,58 @@ import { toFloat } from './float-text.js';
 import { STEP_TILE_WIDTHS, TIME_TILE_WIDTHS } from './tiles.js';
 
 interface AxisSql {
-  /** The axis value of a raw point, as float8. */
+  /** The axis value of an unnested point (alias p), as float8. */
   x: string;
-  /** A range predicate on raw points that an index can serve; `?`-bound lo (inclusive) and hi (exclusive). */
-  range: string;
-  /** Converts an axis value to the binding the range predicate expects. */
-  bind(value: number): number | string;
+  /** The point column and the chunk columns bounding it, for range predicates. */
+  column: string;
+  lo: string;
+  hi: string;
   tileAxis: 's' | 't' | null;
   tileWidths: readonly number[];
   integral: boolean;
 }
 
 const AXES: Record<SeriesQuery['by'], AxisSql> = {
-  step: { x: 'step::float8', range: 'step >= ? AND step < ?', bind: (v) => v, tileAxis: 's', tileWidths: STEP_TILE_WIDTHS, integral: true },
-  epoch: { x: 'epoch::float8', range: 'epoch >= ? AND epoch < ?', bind: (v) => v, tileAxis: null, tileWidths: [], integral: true },
-  time: {
-    x: '(extract(epoch FROM ts) * 1000)::float8',
-    range: 'ts >= to_timestamp(?::float8 / 1000) AND ts < to_timestamp(?::float8 / 1000)',
-    bind: (v) => v,
-    tileAxis: 't',
-    tileWidths: TIME_TILE_WIDTHS,
-    integral: false,
-  },
+  step: { x: 'p.step::float8', column: 'p.step', lo: 'c.step_lo', hi: 'c.step_hi', tileAxis: 's', tileWidths: STEP_TILE_WIDTHS, integral: true },
+  epoch: { x: 'p.epoch::float8', column: 'p.epoch', lo: 'c.epoch_lo', hi: 'c.epoch_hi', tileAxis: null, tileWidths: [], integral: true },
+  time: { x: 'p.ts', column: 'p.ts', lo: 'c.ts_lo', hi: 'c.ts_hi', tileAxis: 't', tileWidths: TIME_TILE_WIDTHS, integral: false },
 };
 
 const SERIES_KEY = 'tenant_id = ? AND run_id = ? AND name = ?';
+const CHUNK_KEY = 'c.tenant_id = ? AND c.run_id = ? AND c.name = ?';
 
+interface SqlPart {
+  sql: string;
+  bindings: (string | number)[];
+}
+
+/**
+ * The points of one series with from ≤ x < to, as rows (x, ts, value): the chunks whose span
+ * overlaps the range (the chunk index leads with the lower end, the upper end is checked in the
+ * index too), unnested, then the points themselves filtered. Overlapping chunks (late or re-logged
+ * points) simply contribute their points.
+ */
+function pointsIn(axis: AxisSql, key: string[], from: number, to: number): SqlPart {
+  return {
+    sql: `SELECT ${axis.x} AS x, p.ts, p.value
+          FROM run_metric_chunks c, unnest(c.steps, c.epochs, c.ts, c.vals) AS p(step, epoch, ts, value)
+          WHERE ${CHUNK_KEY} AND ${axis.lo} < ? AND ${axis.hi} >= ? AND ${axis.column} >= ? AND ${axis.column} < ?`,
+    bindings: [...key, to, from, from, to],
+  };
+}
+
+/**
+ * The lowest and highest x of the series, from the chunks' own bounds: the leading index column gives
+ * the lowest at once, and the highest is one pass over the series' chunk rows (a thousand for a
+ * million points), with or without tiles.
+ */
 async function axisBounds(db: TenantDb, query: SeriesQuery, axis: AxisSql): Promise<{ lo: number; hi: number } | null> {
-  const key = [db.tenantId, query.runId, query.name];
-  if (axis.tileAxis) {
-    // The finest tiles bound the series: hi is the last x of the highest tile (kept exact on write),
-    // lo the smallest x inside the lowest tile — a range scan of at most one tile's points. This
-    // beats ORDER BY … LIMIT 1 on the points, which the planner does not always serve from the index.
-    const width = axis.tileWidths[0]!;
-    const tiles = await db.raw<{ rows: { first: unknown; last: unknown; hi: unknown }[] }>(
-      `SELECT t.first, t.last, (SELECT last_x FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ? AND bucket = t.last) AS hi
-       FROM (SELECT min(bucket) AS first, max(bucket) AS last FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ?) t`,
-      [...key, axis.tileAxis, width, ...key, axis.tileAxis, width],
-    );
-    const row = tiles.rows[0];
-    if (!row || row.first === null || row.hi === null) return null;
-    const first = toFloat(row.first) * width;
-    const lo = await db.raw<{ rows: { lo: unknown }[] }>(
-      `SELECT min(${axis.x}) AS lo FROM run_metric_points WHERE ${SERIES_KEY} AND ${axis.range}`,
-      [...key, axis.bind(first), axis.bind(first + width)],
-    );
-    const loValue = lo.rows[0]?.lo;
-    return { lo: loValue === null || loValue === undefined ? first : toFloat(loValue), hi: toFloat(row.hi) };
-  }
-  const result = await db.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
-    `SELECT min(${axis.x}) AS lo, max(${axis.x}) AS hi FROM run_metric_points WHERE ${SERIES_KEY} AND ${query.by} IS NOT NULL`,
-    key,
+  const result = await db.knex.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
+    `SELECT min(${axis.lo}) AS lo, max(${axis.hi}) AS hi FROM run_metric_chunks c WHERE ${CHUNK_KEY}`,
+    [db.tenantId, query.runId, query.name],
   );
   const row = result.rows[0];
-  if (!row || row.lo === null || row.hi === null) return null;
+  if (!row || row.lo === null || row.hi === null || row.lo === undefined || row.hi === undefined) return null;
   return { lo: toFloat(row.lo), hi: toFloat(row.hi) };
 }
 
@@ -76,7 +74,7 @@ function nullable(value: unknown): number {
 /**
  * A downsampled series that never hides a spike: every bucket carries min and max (NaN ignored) next
  * to mean and last. Buckets sit on a grid aligned to multiples of their width; the part of the range
- * that whole tiles cover is read from run_metric_tiles, the ragged ends from the raw points.
+ * that whole tiles cover is read from run_metric_tiles, the ragged ends from the points in the chunks.
  * When the range holds no more points than requested buckets, the points come back exactly.
  */
 export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Series> {
@@ -99,17 +97,20 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   if (tileWidth !== null) width = Math.ceil(width / tileWidth) * tileWidth;
 
   const key = [db.tenantId, query.runId, query.name];
-  const raw = (from: number, to: number) => ({
-    sql: `SELECT floor(${axis.x} / ?) AS b,
-                 CASE WHEN value = 'NaN' THEN NULL ELSE value END AS min,
-                 CASE WHEN value = 'NaN' THEN NULL ELSE value END AS max,
-                 CASE WHEN value = 'NaN' THEN 0 ELSE value END AS sum,
-                 CASE WHEN value = 'NaN' THEN 0 ELSE 1 END AS value_count,
-                 1 AS count, value AS last, ${axis.x} AS last_x, (extract(epoch FROM ts) * 1000)::float8 AS last_ts
-          FROM run_metric_points WHERE ${SERIES_KEY} AND ${axis.range}`,
-    bindings: [width, ...key, axis.bind(from), axis.bind(to)],
-  });
-  const parts: { sql: string; bindings: (string | number)[] }[] = [];
+  const raw = (from: number, to: number): SqlPart => {
+    const inRange = pointsIn(axis, key, from, to);
+    return {
+      sql: `SELECT floor(x / ?) AS b,
+                   CASE WHEN value = 'NaN' THEN NULL ELSE value END AS min,
+                   CASE WHEN value = 'NaN' THEN NULL ELSE value END AS max,
+                   CASE WHEN value = 'NaN' THEN 0 ELSE value END AS sum,
+                   CASE WHEN value = 'NaN' THEN 0 ELSE 1 END AS value_count,
+                   1 AS count, value AS last, x AS last_x, ts AS last_ts
+            FROM (${inRange.sql}) r`,
+      bindings: [width, ...inRange.bindings],
+    };
+  };
+  const parts: SqlPart[] = [];
   const tileFrom = tileWidth === null ? 0 : Math.ceil(start / tileWidth);
   const tileTo = tileWidth === null ? 0 : Math.floor(end / tileWidth);
   if (tileWidth !== null && tileFrom < tileTo && axis.tileAxis) {
@@ -123,7 +124,7 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   } else {
     parts.push(raw(start, end));
   }
-  const result = await db.raw<{ rows: BucketRow[] }>(
+  const result = await db.knex.raw<{ rows: BucketRow[] }>(
     `WITH parts AS (${parts.map((p) => p.sql).join(' UNION ALL ')})
      SELECT b::float8 AS b, min(min) AS min, max(max) AS max, sum(sum) / NULLIF(sum(value_count), 0) AS mean,
             (array_agg(last ORDER BY last_x DESC, last_ts DESC))[1] AS last, sum(count)::float8 AS count
@@ -141,10 +142,8 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   const total = buckets.reduce((sum, b) => sum + b.count, 0);
   if (total > points) return { runId: query.runId, name: query.name, by: query.by, exact: false, buckets };
 
-  const exact = await db.raw<{ rows: { x: unknown; value: unknown }[] }>(
-    `SELECT ${axis.x} AS x, value FROM run_metric_points WHERE ${SERIES_KEY} AND ${axis.range} ORDER BY 1, ts`,
-    [...key, axis.bind(start), axis.bind(end)],
-  );
+  const inRange = pointsIn(axis, key, start, end);
+  const exact = await db.knex.raw<{ rows: { x: unknown; value: unknown }[] }>(`SELECT x, value FROM (${inRange.sql}) r ORDER BY x, ts`, inRange.bindings);
   return {
     runId: query.runId,
     name: query.name,

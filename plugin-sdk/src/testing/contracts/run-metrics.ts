@@ -53,6 +53,21 @@ export function describeRunMetricsContract(providerName: string, make: MakeFixtu
       expect(byTime.buckets.map((b) => b.last)).toEqual([1.5, Number.NaN, Infinity, -Infinity, 0.5]);
     });
 
+    it('keeps any metric name: quotes, commas, braces, backslashes, slashes, spaces and non-ASCII', async () => {
+      const runId = randomUUID();
+      const names = ['val/loss "smoothed", {top-1}', 'C:\\path\\acc', 'NULL', 'Verlust – Ω ✓'];
+      await write(fixture.tenantA, names.flatMap((name, n) => Array.from({ length: 3000 }, (_, step) => ({ runId, name, value: n + step / 3000, step, ts: T0 + step }))));
+      expect((await fixture.tenantA.summaries([runId])).map((s) => s.name).sort()).toEqual([...names].sort());
+      for (const [n, name] of names.entries()) {
+        for (const by of ['step', 'time'] as const) {
+          const series = await fixture.tenantA.series({ runId, name, by, points: 10 });
+          expect(series.name).toBe(name);
+          expect(counted(series)).toBe(3000);
+          expect(series.buckets.at(-1)!.last).toBe(n + 2999 / 3000);
+        }
+      }
+    });
+
     it('summarises each metric: last by step, min/max ignoring NaN but counting ±Infinity, last step, count', async () => {
       const runId = randomUUID();
       await write(fixture.tenantA, [

@@ -159,6 +159,20 @@ export function describeRunMetricsContract(providerName: string, make: MakeFixtu
       expect(exact.buckets[5]!.last).toBe(99);
     });
 
+    it('reads the same whether the points came in one write or in many small ones', async () => {
+      const [whole, pieces] = [randomUUID(), randomUUID()];
+      const of = (runId: string) => spiky(runId, 3000, 1234, 50, 37);
+      await write(fixture.tenantA, of(whole));
+      const parts = of(pieces);
+      for (let i = 0; i < parts.length; i += 15) await write(fixture.tenantA, parts.slice(i, i + 15));
+      for (const query of [{ by: 'step' as const, points: 100 }, { by: 'time' as const, points: 70 }, { by: 'step' as const, from: 1000, to: 1500, points: 1000 }]) {
+        const [a, b] = await Promise.all([whole, pieces].map((runId) => fixture.tenantA.series({ runId, name: 'loss', ...query })));
+        expect(b!.exact).toBe(a!.exact);
+        expect(b!.buckets.map(({ x, min, max, last, count }) => [x, min, max, last, count])).toEqual(a!.buckets.map(({ x, min, max, last, count }) => [x, min, max, last, count]));
+        b!.buckets.forEach((bucket, i) => expect(bucket.mean).toBeCloseTo(a!.buckets[i]!.mean, 9));
+      }
+    });
+
     it('reads by epoch; a series without steps has an empty step axis but reads by time', async () => {
       const runId = randomUUID();
       await write(fixture.tenantA, [1, 2, 3].map((epoch) => ({ runId, name: 'val_acc', value: epoch / 10, epoch, ts: T0 + epoch })));

@@ -44,14 +44,22 @@ function pointsIn(axis: AxisSql, key: string[], from: number, to: number): SqlPa
 }
 
 /**
- * The lowest and highest x of the series, from the chunks' own bounds: the leading index column gives
- * the lowest at once, and the highest is one pass over the series' chunk rows (a thousand for a
- * million points), with or without tiles.
+ * The lowest and highest x of the series in O(1) rows, however many chunks it has (small live batches
+ * make many small chunks): the lowest is the first entry of the chunk index led by the axis' lower
+ * end; the highest is the last x of the series' highest finest tile, kept exact on write. Epochs have
+ * no tiles, so their upper end is a pass over the series' chunk rows, as it was over the points
+ * before. The chunks' own maximum also stands in where a series has no tiles (points moved by
+ * migration 005 without their tiles).
  */
 async function axisBounds(db: TenantDb, query: SeriesQuery, axis: AxisSql): Promise<{ lo: number; hi: number } | null> {
+  const key = [db.tenantId, query.runId, query.name];
+  const fromChunks = `(SELECT max(${axis.hi}) FROM run_metric_chunks c WHERE ${CHUNK_KEY})`;
+  const hi = axis.tileAxis
+    ? { sql: `COALESCE((SELECT last_x FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ? ORDER BY bucket DESC LIMIT 1), ${fromChunks})`, bindings: [...key, axis.tileAxis, axis.tileWidths[0]!, ...key] }
+    : { sql: fromChunks, bindings: key };
   const result = await db.knex.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
-    `SELECT min(${axis.lo}) AS lo, max(${axis.hi}) AS hi FROM run_metric_chunks c WHERE ${CHUNK_KEY}`,
-    [db.tenantId, query.runId, query.name],
+    `SELECT (SELECT min(${axis.lo}) FROM run_metric_chunks c WHERE ${CHUNK_KEY}) AS lo, ${hi.sql} AS hi`,
+    [...key, ...hi.bindings],
   );
   const row = result.rows[0];
   if (!row || row.lo === null || row.hi === null || row.lo === undefined || row.hi === undefined) return null;

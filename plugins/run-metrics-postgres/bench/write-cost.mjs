@@ -2,7 +2,6 @@
 // on a throw-away test database, for a batch shaped like monitor_sdk's (4 metrics per step).
 // `node plugins/run-metrics-postgres/bench/write-cost.mjs` after `npm run build` (it starts the built
 // platform for its PostgreSQL unless TEST_DATABASE_URL names one). Prints, never asserts.
-import { scopeToTenant } from '@oneservice/plugin-sdk';
 import { createTestDatabase } from '../../../plugin-sdk/dist/testing/database.js';
 import { randomUUID } from 'node:crypto';
 import plugin from '../dist/server/index.js';
@@ -23,7 +22,7 @@ try {
   for (const [, m] of Object.entries(plugin.migrations).sort(([a], [b]) => a.localeCompare(b))) await m.up(database.knex);
   const tenant = randomUUID();
   const runId = randomUUID();
-  const store = new PostgresRunMetrics(scopeToTenant(database.knex, tenant));
+  const store = new PostgresRunMetrics(database.knex, tenant);
   const names = ['loss', 'accuracy', 'lr', 'grad_norm'];
   const t0 = Date.now();
   let step = 0;

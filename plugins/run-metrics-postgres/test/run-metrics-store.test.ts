@@ -1,4 +1,3 @@
-import { scopeToTenant } from '@oneservice/plugin-sdk';
 import { createTestDatabase, type TestDatabase } from '@oneservice/plugin-sdk/testing';
 import { randomUUID } from 'node:crypto';
 import { runMetricPoints } from '../src/server/migrations/001-run-metric-points.js';
@@ -20,7 +19,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const store = (tenant: string) => new PostgresRunMetrics(scopeToTenant(database.knex, tenant));
+const store = (tenant: string) => new PostgresRunMetrics(database.knex, tenant);
 const T0 = 1_764_060_000_000;
 
 interface ChunkRow {
@@ -104,7 +103,7 @@ describe('migration 005: from a row per point to chunks', () => {
       const chunks = (await old.knex.raw('SELECT run_id, n FROM run_metric_chunks ORDER BY run_id, step_lo NULLS FIRST')).rows;
       expect(chunks.filter((c: { run_id: string }) => c.run_id === runId).map((c: { n: number }) => c.n)).toEqual([1024, 1024, 453]);
 
-      const metrics = new PostgresRunMetrics(scopeToTenant(old.knex, tenant));
+      const metrics = new PostgresRunMetrics(old.knex, tenant);
       const head = await metrics.series({ runId, name: 'loss', by: 'step', from: 0, to: 8, points: 100 });
       expect(head.buckets.map((b) => [b.x, b.last])).toEqual([[0, 0], [1, 1], [2, 2], [3, Number.NaN], [4, Infinity], [5, -Infinity], [6, 6], [7, 7], [7, 70.5], [8, 8]]);
       const late = await metrics.series({ runId, name: 'loss', by: 'time', from: T0 + 99_999, to: T0 + 100_000, points: 10 });

@@ -1,4 +1,5 @@
-import type { MetricPoint, MetricSummary, MetricWriteOptions, MetricWriteResult, RunMetricsPort, Series, SeriesQuery, TenantDb } from '@oneservice/plugin-sdk';
+import { scopeToTenant, type MetricPoint, type MetricSummary, type MetricWriteOptions, type MetricWriteResult, type RunMetricsPort, type Series, type SeriesQuery, type TenantDb } from '@oneservice/plugin-sdk';
+import type { Knex } from 'knex';
 import { toFloat } from './float-text.js';
 import { writePoints } from './point-writer.js';
 import { querySeries } from './series-query.js';
@@ -15,10 +16,17 @@ interface SummaryRow {
 
 /** The run-metrics port for one tenant: every statement names tenant_id, every row written carries it. */
 export class PostgresRunMetrics implements RunMetricsPort {
-  constructor(private readonly db: TenantDb) {}
+  private readonly db: TenantDb;
+
+  constructor(
+    private readonly knex: Knex,
+    tenantId: string,
+  ) {
+    this.db = scopeToTenant(knex, tenantId);
+  }
 
   write(points: MetricPoint[], options: MetricWriteOptions = {}): Promise<MetricWriteResult> {
-    return writePoints(this.db.knex, this.db.tenantId, points, options.idempotencyKey);
+    return writePoints(this.knex, this.db.tenantId, points, options.idempotencyKey);
   }
 
   series(query: SeriesQuery): Promise<Series> {
@@ -27,7 +35,7 @@ export class PostgresRunMetrics implements RunMetricsPort {
 
   async summaries(runIds: string[]): Promise<MetricSummary[]> {
     if (runIds.length === 0) return [];
-    const result = await this.db.knex.raw<{ rows: SummaryRow[] }>(
+    const result = await this.db.raw<{ rows: SummaryRow[] }>(
       `SELECT run_id, name, last, min, max, last_step::float8 AS last_step, count::float8 AS count
        FROM run_metric_summaries WHERE tenant_id = ? AND run_id = ANY(?::uuid[]) ORDER BY run_id, name`,
       [this.db.tenantId, runIds],

@@ -57,7 +57,7 @@ async function axisBounds(db: TenantDb, query: SeriesQuery, axis: AxisSql): Prom
   const hi = axis.tileAxis
     ? { sql: `COALESCE((SELECT last_x FROM run_metric_tiles WHERE ${SERIES_KEY} AND axis = ? AND width = ? ORDER BY bucket DESC LIMIT 1), ${fromChunks})`, bindings: [...key, axis.tileAxis, axis.tileWidths[0]!, ...key] }
     : { sql: fromChunks, bindings: key };
-  const result = await db.knex.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
+  const result = await db.raw<{ rows: { lo: unknown; hi: unknown }[] }>(
     `SELECT (SELECT min(${axis.lo}) FROM run_metric_chunks c WHERE ${CHUNK_KEY}) AS lo, ${hi.sql} AS hi`,
     [...key, ...hi.bindings],
   );
@@ -132,7 +132,7 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   } else {
     parts.push(raw(start, end));
   }
-  const result = await db.knex.raw<{ rows: BucketRow[] }>(
+  const result = await db.raw<{ rows: BucketRow[] }>(
     `WITH parts AS (${parts.map((p) => p.sql).join(' UNION ALL ')})
      SELECT b::float8 AS b, min(min) AS min, max(max) AS max, sum(sum) / NULLIF(sum(value_count), 0) AS mean,
             (array_agg(last ORDER BY last_x DESC, last_ts DESC))[1] AS last, sum(count)::float8 AS count
@@ -151,7 +151,7 @@ export async function querySeries(db: TenantDb, query: SeriesQuery): Promise<Ser
   if (total > points) return { runId: query.runId, name: query.name, by: query.by, exact: false, buckets };
 
   const inRange = pointsIn(axis, key, start, end);
-  const exact = await db.knex.raw<{ rows: { x: unknown; value: unknown }[] }>(`SELECT x, value FROM (${inRange.sql}) r ORDER BY x, ts`, inRange.bindings);
+  const exact = await db.raw<{ rows: { x: unknown; value: unknown }[] }>(`SELECT x, value FROM (${inRange.sql}) r ORDER BY x, ts`, inRange.bindings);
   return {
     runId: query.runId,
     name: query.name,

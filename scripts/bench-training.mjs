@@ -329,7 +329,8 @@ try {
   for (const f of figures) console.log(`  ${f.name.padEnd(52)} ${f.value}${f.aim ? `  [aim ${f.aim}]` : ''}`);
 } catch (error) {
   // Say why: the platform's own last words matter more than the client's ECONNREFUSED.
-  console.log(`bench failed: ${error?.stack ?? error}`);
+  // fetch's own message ('fetch failed') hides the reason; it is in the cause (reset, refused, timeout).
+  console.log(`bench failed: ${error?.stack ?? error}${error?.cause ? `\n  cause: ${error.cause.code ?? ''} ${error.cause.message ?? error.cause}` : ''}`);
   console.log(`platform exit: ${platform.child.exitCode ?? platform.child.signalCode ?? 'still running'}; its last output:\n${platform.output().slice(-3000)}`);
   process.exitCode = 1;
 } finally {

@@ -1,10 +1,16 @@
 import { startTestKernel, type TestKernel } from '@oneservice/plugin-sdk/testing';
-import type { RouteRegistry } from '../src/http/route-registry.js';
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { z } from 'zod';
+import type { RegisteredRoute, RouteRegistry } from '../src/http/route-registry.js';
+
+// Every bundled plugin, so that "every route" below means every route a user can reach.
+const BUNDLED = ['training', 'run-metrics-postgres', 'logs-embedded', 'events-embedded', 'traces-embedded', 'objects-local', 'example-hello'];
 
 let k: TestKernel;
 let registry: RouteRegistry;
 beforeAll(async () => {
-  k = await startTestKernel({ plugins: ['lifecycle-base'], pluginDirs: [new URL('./fixtures', import.meta.url).pathname] });
+  k = await startTestKernel({ plugins: ['lifecycle-base', ...BUNDLED], pluginDirs: [new URL('./fixtures', import.meta.url).pathname] });
   registry = (k.kernel as unknown as { routes: RouteRegistry }).routes;
 });
 afterAll(async () => {
@@ -58,6 +64,94 @@ describe('bad input on every route', () => {
     expect(failures).toEqual([]);
   });
 
+  it('answers a method the path does not declare with 405, an Allow header and problem+json; OPTIONS with the Allow header', async () => {
+    const token = await k.login('super');
+    const failures: string[] = [];
+    const seen = new Set<string>();
+    for (const route of registry.routes) {
+      const path = concretePath(route);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const allowed = allowedAt(path);
+      const expectedAllow = [...allowed, ...(allowed.has('GET') ? ['HEAD'] : [])].sort().join(', ');
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'TRACE'].filter((m) => !allowed.has(m))) {
+        const answer = await send(method, path, { authorization: `Bearer ${token}` });
+        const allow = sortedAllow(answer.headers.allow);
+        if (answer.status !== 405 || allow !== expectedAllow || !String(answer.headers['content-type']).includes('application/problem+json') || answer.json?.status !== 405) {
+          failures.push(`${method} ${path} → ${answer.status} Allow: ${allow} ${answer.text.slice(0, 120)}`);
+        }
+      }
+      const options = await send('OPTIONS', path, {});
+      if (![200, 204].includes(options.status) || sortedAllow(options.headers.allow) !== expectedAllow) {
+        failures.push(`OPTIONS ${path} → ${options.status} Allow: ${options.headers.allow}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // A path nobody declares is not a method problem.
+    const unknown = await send('TRACE', '/api/v1/no-such-thing', {});
+    expect([unknown.status, String(unknown.headers['content-type'])]).toEqual([404, expect.stringContaining('application/problem+json')]);
+  });
+
+  it('refuses over-long and malformed ids in a path with 4xx problem+json naming the parameter', async () => {
+    const token = await k.login('super');
+    const failures: string[] = [];
+    for (const route of registry.routes) {
+      const names = [...route.definition.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+      for (const name of names) {
+        for (const bad of ['x'.repeat(300), 'not-a-uuid', '%00', '%ED%A0%80', '1e400']) {
+          const path = concretePath(route, { [name]: bad });
+          const answer = await k.request(route.definition.method, path, { token, headers: { 'X-OneService-Tenant': k.tenants.a.slug }, ...(route.definition.method === 'GET' || !route.definition.schema?.body ? {} : { body: sample(jsonSchemaOf(route.definition.schema.body), {}) }) });
+          const named = answer.status !== 400 || (answer.body.errors ?? []).some((e: { in?: string; path?: string }) => e.in === 'params' && e.path === name);
+          if (answer.status < 400 || answer.status >= 500 || !String(answer.headers.get('content-type')).includes('application/problem+json') || !named) {
+            failures.push(`${route.definition.method} ${path} → ${answer.status} ${answer.text.slice(0, 160)}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses NUL and lone surrogates anywhere in a body or query, and out-of-range numbers, with 400 problem+json naming the field', async () => {
+    const token = await k.login('super');
+    const failures: string[] = [];
+    let refusedInBody = 0;
+    for (const route of registry.routes) {
+      const { method } = route.definition;
+      const path = concretePath(route);
+      const schemas = route.definition.schema ?? {};
+      const cases: { what: string; query?: string; body?: unknown; exact: boolean }[] = [];
+      for (const text of ['bad\u0000text', 'bad\ud800text', '\udc00']) {
+        if (!schemas.body || route.definition.rawBody || method === 'GET') continue;
+        const body = sample(jsonSchemaOf(schemas.body), { text });
+        cases.push({ what: `body ${JSON.stringify(text)}`, body, exact: JSON.stringify(body).includes(JSON.stringify(text).slice(1, -1)) });
+      }
+      // In a query: NUL, and a lone surrogate as its (invalid) UTF-8 bytes.
+      for (const text of ['bad%00text', '%ED%A0%80']) {
+        const names = schemas.query ? Object.keys(jsonSchemaOf(schemas.query).properties ?? {}) : [];
+        if (names.length) cases.push({ what: `query ${text}`, query: names.map((name) => `${name}=${text}`).join('&'), exact: false });
+      }
+      for (const number of [1e300, -1e300, 2 ** 31, -(2 ** 53) - 2, 1.5]) {
+        if (schemas.body && !route.definition.rawBody && method !== 'GET') cases.push({ what: `body number ${number}`, body: sample(jsonSchemaOf(schemas.body), { number }), exact: false });
+        if (schemas.query) {
+          const query = Object.keys(jsonSchemaOf(schemas.query).properties ?? {}).map((name) => `${name}=${number}`).join('&');
+          if (query) cases.push({ what: `query ${number}`, query, exact: false });
+        }
+      }
+      refusedInBody += cases.filter((c) => c.exact).length;
+      for (const c of cases) {
+        const answer = await k.request(method, `${path}${c.query ? `?${c.query}` : ''}`, { token, headers: { 'X-OneService-Tenant': k.tenants.a.slug }, ...(c.body !== undefined ? { body: c.body } : {}) });
+        const problem = String(answer.headers.get('content-type')).includes('application/problem+json');
+        // A string with NUL or a lone surrogate somewhere in a body is always refused; elsewhere any 4xx will do
+        // (a query string decodes a lone surrogate to U+FFFD, a number may be in range for its field).
+        const wrong = answer.status >= 500 || (c.exact && (answer.status !== 400 || !answer.body.errors?.length)) || (answer.status >= 400 && !problem);
+        if (wrong) failures.push(`${method} ${route.definition.path} ${c.what} → ${answer.status} ${answer.text.slice(0, 160)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // Every body-taking route but the few without a free-form string (e.g. { enabled: boolean }) got one.
+    expect(refusedInBody).toBeGreaterThanOrEqual(40);
+  });
+
   it('answers 413 naming the limit for an oversized body', async () => {
     const small = await startTestKernel({ env: { BODY_LIMIT_BYTES: '2048' } });
     try {
@@ -69,6 +163,91 @@ describe('bad input on every route', () => {
     }
   });
 });
+
+type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; additionalProperties?: JsonSchema | boolean; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[]; enum?: unknown[]; const?: unknown; format?: string; pattern?: string; minimum?: number; $ref?: string; $defs?: Record<string, JsonSchema>; default?: unknown };
+
+const jsonSchemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
+/**
+ * A value of the schema with every free-form string replaced by `text` (every number by `number`), so the
+ * bad input sits where a valid request would put text: a field, a record's key and value, an array item.
+ */
+function sample(schema: JsonSchema, bad: { text?: string; number?: number }, root: JsonSchema = schema, depth = 0): unknown {
+  if (depth > 8) return null;
+  if (schema.$ref) return sample(root.$defs?.[schema.$ref.split('/').at(-1)!] ?? {}, bad, root, depth + 1);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  const options = schema.anyOf ?? schema.oneOf ?? schema.allOf;
+  if (options?.length) return sample(options[0]!, bad, root, depth + 1);
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'object': {
+      const value: Record<string, unknown> = {};
+      for (const [name, property] of Object.entries(schema.properties ?? {})) value[name] = sample(property, bad, root, depth + 1);
+      if (typeof schema.additionalProperties === 'object') value[bad.text ?? 'key'] = sample(schema.additionalProperties, bad, root, depth + 1);
+      return value;
+    }
+    case 'array':
+      return [sample(schema.items ?? {}, bad, root, depth + 1)];
+    case 'string':
+      return schema.format || schema.pattern ? exampleString(schema) : (bad.text ?? 'text');
+    case 'number':
+    case 'integer':
+      return bad.number ?? schema.minimum ?? 1;
+    case 'boolean':
+      return true;
+    default:
+      return bad.text ?? bad.number ?? null;
+  }
+}
+
+function exampleString(schema: JsonSchema): string {
+  if (schema.format === 'uuid') return randomUUID();
+  if (schema.format === 'date-time') return new Date().toISOString();
+  if (schema.format === 'email') return 'someone@example.com';
+  const candidates = ['0'.repeat(32), '0'.repeat(16), 'abc', 'a-b'];
+  return candidates.find((c) => !schema.pattern || new RegExp(schema.pattern).test(c)) ?? 'abc';
+}
+
+/** The route's path under /api/v1 with each parameter filled (a fresh uuid unless `values` names it). */
+function concretePath({ definition }: RegisteredRoute, values: Record<string, string> = {}): string {
+  const params = definition.schema?.params ? (jsonSchemaOf(definition.schema.params).properties ?? {}) : {};
+  return `/api/v1${definition.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => values[name] ?? (params[name] ? exampleString(params[name]!) : 'abc'))}`;
+}
+
+/** The methods declared for any route pattern that matches this concrete path. */
+function allowedAt(path: string): Set<string> {
+  const methods = new Set<string>();
+  for (const { definition } of registry.routes) {
+    const pattern = new RegExp(`^/api/v1${definition.path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+    if (pattern.test(path)) methods.add(definition.method);
+  }
+  return methods;
+}
+
+const sortedAllow = (header: string | string[] | undefined) => String(header ?? '').split(/,\s*/).filter(Boolean).sort().join(', ');
+
+/** fetch refuses TRACE (and CONNECT): node:http sends any method. */
+function send(method: string, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${k.baseUrl}${path}`, { method, headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        let json: unknown = null;
+        try {
+          json = text ? JSON.parse(text) : null;
+        } catch {
+          // not JSON: the assertions say so
+        }
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 it('exposes health, readiness and Prometheus metrics', async () => {
   expect((await k.request('GET', '/healthz')).body).toEqual({ status: 'ok' });

@@ -9,3 +9,4 @@ export * from './tenant-db.js';
 export * from './pagination.js';
 export * from './postgres/commit-order-cursor.js';
 export * from './prepared-select.js';
+export * from './input.js';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { PlatformMetrics } from '../platform/metrics.js';
-import { problemMiddleware } from './problem.js';
+import { methodProblems, problemMiddleware } from './problem.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -96,6 +96,7 @@ export function createApp(options: AppOptions): Koa {
   });
 
   app.use(options.router.routes());
+  app.use(methodProblems());
   app.use(options.router.allowedMethods());
 
   app.use(async (ctx, next) => {

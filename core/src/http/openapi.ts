@@ -38,8 +38,13 @@ export function buildOpenApiDocument(routes: RegisteredRoute[], version: string,
     const path = `/api/v1${definition.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
     const status = String(definition.status ?? (definition.schema?.response ? 200 : 204));
     const success: Record<string, unknown> = { description: 'Success' };
-    if (definition.produces) success.content = { [definition.produces]: { schema: { type: 'string', format: 'binary' } } };
-    else if (definition.schema?.response) success.content = { 'application/json': { schema: toJsonSchema(definition.schema.response, 'output') } };
+    // `produces` may list several types (JSON, or a stream when asked for one): JSON gets the response schema.
+    const types = definition.produces ? definition.produces.split(',').map((type) => type.trim()) : definition.schema?.response ? ['application/json'] : [];
+    if (types.length > 0) {
+      success.content = Object.fromEntries(types.map((type) => [type, {
+        schema: type === 'application/json' && definition.schema?.response ? toJsonSchema(definition.schema.response, 'output') : { type: 'string', format: 'binary' },
+      }]));
+    }
     const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     const responses: Record<string, unknown> = { [status]: success, '400': problem('Invalid input: `errors` names each field and the reason') };
     if (definition.permission !== 'public') {
@@ -47,6 +52,8 @@ export function buildOpenApiDocument(routes: RegisteredRoute[], version: string,
       responses['403'] = problem('The role lacks the permission, or the API token lacks the scope');
     }
     if (definition.path.includes(':')) responses['404'] = problem('Not found in this tenant');
+    // Every other refusal (409 conflict, 413 too large, 429 throttled, 405 for another method…) is problem+json too.
+    responses['4XX'] = problem('Refused: `detail` says why');
     const operation: Record<string, unknown> = {
       operationId: `${owner}:${definition.method.toLowerCase()}:${definition.path}`,
       summary: definition.summary,

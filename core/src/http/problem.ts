@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
-import { ProblemError } from '@oneservice/plugin-sdk';
+import { ProblemError, UNSTORABLE_TEXT } from '@oneservice/plugin-sdk';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 
@@ -19,16 +20,41 @@ export function sendProblem(ctx: Context, problem: ProblemError): void {
   };
 }
 
+type InputPart = 'body' | 'query' | 'params';
+
+/** `metrics[3].value`, the way a field is named in every problem. */
+function fieldPath(path: readonly PropertyKey[], prefix = ''): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), prefix);
+}
+
 /** Zod issues as field-level errors: `metrics[3].value`, with where the field was. */
-export function zodProblem(where: 'body' | 'query' | 'params', error: ZodError, prefix?: string): ProblemError {
-  const errors = error.issues.map((issue) => ({
-    in: where,
-    path: issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), prefix ?? ''),
-    message: issue.message,
-  }));
+export function zodProblem(where: InputPart, error: ZodError, prefix?: string): ProblemError {
+  const errors = error.issues.map((issue) => ({ in: where, path: fieldPath(issue.path, prefix), message: issue.message }));
   const first = errors[0];
   const detail = first ? `${where}${first.path ? `.${first.path}` : ''}: ${first.message}` : `invalid ${where}`;
   return new ProblemError(400, 'Bad Request', detail, errors);
+}
+
+/** A string PostgreSQL could not store (found by findUnstorableText), as a 400 naming it. */
+export function unstorableProblem(where: InputPart, path: readonly PropertyKey[]): ProblemError {
+  const field = fieldPath(path);
+  const errors = [{ in: where, path: field, message: UNSTORABLE_TEXT }];
+  return new ProblemError(400, 'Bad Request', `${where}${field ? `.${field}` : ''}: ${UNSTORABLE_TEXT}`, errors);
+}
+
+/**
+ * koa-router's allowedMethods answers a method the path does not declare with 405 (501 for a method it does
+ * not know, such as TRACE) and an Allow header, in plain text. The API answers 405 problem+json for both:
+ * the resource exists, this method is not one of its own. A path nobody declares stays 404.
+ */
+export function methodProblems() {
+  return async (ctx: Context, next: Next) => {
+    await next();
+    if ((ctx.status !== 405 && ctx.status !== 501) || ctx.body !== undefined || !ctx.path.startsWith('/api/')) return;
+    const allow = ctx.response.get('Allow');
+    if (!allow) throw new ProblemError(404, 'Not Found', `no route ${ctx.method} ${ctx.path}`);
+    throw new ProblemError(405, 'Method Not Allowed', `${ctx.path} answers ${allow}, not ${ctx.method}`);
+  };
 }
 
 interface HttpLikeError {
@@ -58,6 +84,13 @@ export function problemMiddleware(logger: Logger) {
       const status = http.status ?? http.statusCode;
       if (status === 413 || http.type === 'entity.too.large') {
         return sendProblem(ctx, new ProblemError(413, 'Payload Too Large', `the body is larger than the limit of ${http.limit ?? 'the configured'} bytes`, undefined, { limit: http.limit }));
+      }
+      // A safety net, not the fix: PostgreSQL's "data exception" class (22xxx: invalid text representation,
+      // out of range, untranslatable character…) means input passed the edge that should not have. The
+      // client's input is at fault, so 400; the warning says which route needs a tighter schema.
+      if (error instanceof pg.DatabaseError && error.code?.startsWith('22')) {
+        logger.warn({ err: error, requestId: ctx.state.requestId, path: ctx.path }, 'input reached PostgreSQL and was refused there: tighten the route schema');
+        return sendProblem(ctx, new ProblemError(400, 'Bad Request', `a value of this request cannot be stored: ${error.message}`));
       }
       if (status && status >= 400 && status < 500) {
         return sendProblem(ctx, new ProblemError(status, 'Bad Request', http.message ?? 'the request could not be read'));

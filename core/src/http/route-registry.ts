@@ -2,12 +2,12 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 import { PassThrough } from 'node:stream';
-import { ProblemError, scopeToTenant, type Principal, type RawReply, type RouteDefinition, type SseStream, type TokenScope } from '@oneservice/plugin-sdk';
+import { ProblemError, findUnstorableText, scopeToTenant, type Principal, type RawReply, type RouteDefinition, type SseStream, type TokenScope } from '@oneservice/plugin-sdk';
 import type { Knex } from 'knex';
 import type { ZodType } from 'zod';
 import type { Authenticator } from '../auth/authenticator.js';
 import { TENANT_HEADER } from '../auth/authenticator.js';
-import { zodProblem } from './problem.js';
+import { unstorableProblem, zodProblem } from './problem.js';
 
 export interface RegisteredRoute {
   owner: string;
@@ -140,11 +140,21 @@ function specificity(path: string): number {
   return path.split('/').reduce((score, segment) => score * 2 + (segment.startsWith(':') ? 0 : 1), 1);
 }
 
+/**
+ * Validates one part of the request against the route's schema, then refuses any string in it that PostgreSQL
+ * could not store (NUL, lone surrogates — in values and keys, however deep): every route gets that check from
+ * the kernel, so a plugin's free-form JSON (settings, params, fields) never fails in the database.
+ */
 function parse<T>(where: 'body' | 'query' | 'params', schema: ZodType<T> | undefined, value: unknown): T {
-  if (!schema) return value as T;
-  const result = schema.safeParse(value);
-  if (!result.success) throw zodProblem(where, result.error);
-  return result.data;
+  let data = value as T;
+  if (schema) {
+    const result = schema.safeParse(value);
+    if (!result.success) throw zodProblem(where, result.error);
+    data = result.data;
+  }
+  const unstorable = findUnstorableText(data);
+  if (unstorable) throw unstorableProblem(where, unstorable);
+  return data;
 }
 
 /** RBAC: the role must hold the permission; an API token must also carry (one of) the route's scopes. */

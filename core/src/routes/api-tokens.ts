@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProblemError, TOKEN_SCOPES, fetchPage, listQuerySchema, notFound, pageSchema, parseSort, type Principal } from '@oneservice/plugin-sdk';
+import { ids, ProblemError, TOKEN_SCOPES, fetchPage, listQuerySchema, notFound, pageSchema, parseSort, type Principal } from '@oneservice/plugin-sdk';
 import { API_TOKEN_PREFIX } from '../auth/authenticator.js';
 import { newOpaqueToken } from '../auth/opaque-token.js';
 import type { DeclareRoute, KernelServices } from './services.js';
@@ -66,7 +66,7 @@ export function registerApiTokenRoutes(route: DeclareRoute, { audit }: KernelSer
   route({
     method: 'DELETE', path: '/auth/api-tokens/:id', permission: 'tokens:own', tags: ['auth'], status: 204,
     summary: 'Revoke an API token',
-    schema: { params: z.object({ id: z.string().uuid() }) },
+    schema: { params: ids.params() },
     async handler({ params, principal, db, ip }) {
       requireSession(principal);
       let query = db.table('api_tokens').where('id', params.id);

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { ProblemError, countRows } from '@oneservice/plugin-sdk';
+import { ProblemError, countRows, ids } from '@oneservice/plugin-sdk';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const entrySchema = z.object({
   id: z.string(), at: z.string(), actor_id: z.string().nullable(), actor_email: z.string().nullable(), action: z.string(), resource: z.string(),
   resource_id: z.string().nullable(), outcome: z.string(), ip: z.string().nullable(), details: z.record(z.string(), z.unknown()),
 });
+
+const isUuid = (value: string) => ids.uuid().safeParse(value).success;
 
 export function registerAuditRoutes(route: DeclareRoute, { knex }: KernelServices): void {
   route({
@@ -29,7 +31,7 @@ export function registerAuditRoutes(route: DeclareRoute, { knex }: KernelService
     async handler({ query, db, tenantId, principal }) {
       if (!tenantId && !principal.isSuperAdmin) throw new ProblemError(400, 'Bad Request', 'your account belongs to no tenant');
       let base = tenantId ? db.table('audit_log') : knex('audit_log').whereNull('tenant_id');
-      if (query.actor) base = /^[0-9a-f-]{36}$/i.test(query.actor) ? base.where('actor_id', query.actor) : base.whereILike('actor_email', `%${query.actor}%`);
+      if (query.actor) base = isUuid(query.actor) ? base.where('actor_id', query.actor) : base.whereILike('actor_email', `%${query.actor}%`);
       if (query.action) base = query.action.endsWith('*') ? base.whereLike('action', `${query.action.slice(0, -1).replace(/[%_]/g, '\\$&')}%`) : base.where('action', query.action);
       if (query.resource) base = base.where('resource', query.resource);
       if (query.outcome) base = base.where('outcome', query.outcome);

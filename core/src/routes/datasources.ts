@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProblemError, conflict, notFound } from '@oneservice/plugin-sdk';
+import { ids, ProblemError, conflict, notFound } from '@oneservice/plugin-sdk';
 import { zodProblem } from '../http/problem.js';
 import type { DeclareRoute, KernelServices } from './services.js';
 
@@ -73,7 +73,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
 
   route({
     method: 'PATCH', path: '/datasources/:id', permission: 'datasources:admin', tags: ['datasources'], summary: 'Change a binding (omitted or masked settings keep their value)',
-    schema: { params: z.object({ id: z.string().uuid() }), body: z.object({ name: z.string().trim().min(1).max(200).optional(), settings: settings.optional() }), response: bindingSchema },
+    schema: { params: ids.params(), body: z.object({ name: z.string().trim().min(1).max(200).optional(), settings: settings.optional() }), response: bindingSchema },
     async handler({ params, body, db, principal, ip }) {
       const row = await db.table('datasource_bindings').where('id', params.id).first();
       if (!row) throw notFound(`datasource ${params.id}`);
@@ -88,7 +88,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
 
   route({
     method: 'DELETE', path: '/datasources/:id', permission: 'datasources:admin', tags: ['datasources'], status: 204, summary: 'Remove a binding (the port falls back to its default provider)',
-    schema: { params: z.object({ id: z.string().uuid() }) },
+    schema: { params: ids.params() },
     async handler({ params, db, principal, ip }) {
       if (!(await db.table('datasource_bindings').where('id', params.id).delete())) throw notFound(`datasource ${params.id}`);
       await ports.bindingsChanged(db.tenantId);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { conflict, listQuerySchema, notFound, pageSchema, parseSort, fetchPage } from '@oneservice/plugin-sdk';
+import { ids, conflict, listQuerySchema, notFound, pageSchema, parseSort, fetchPage } from '@oneservice/plugin-sdk';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const tenantSchema = z.object({ id: z.string().uuid(), slug: z.string(), name: z.string(), status: z.enum(['active', 'suspended']), created_at: z.string(), updated_at: z.string() });
 const present = (row: Record<string, any>) => ({ ...row, created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString() }) as z.infer<typeof tenantSchema>;
-const idParams = z.object({ id: z.string().uuid() });
+const idParams = ids.params();
 const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2–63 characters');
 
 export function registerTenantRoutes(route: DeclareRoute, { knex, audit, hooks }: KernelServices): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, conflict, listQuerySchema, notFound, pageSchema, parseSort, fetchPage } from '@oneservice/plugin-sdk';
+import { ids, ROLES, conflict, listQuerySchema, notFound, pageSchema, parseSort, fetchPage } from '@oneservice/plugin-sdk';
 import type { DeclareRoute, KernelServices } from './services.js';
 
 const userSchema = z.object({
@@ -9,7 +9,7 @@ const userSchema = z.object({
 const columns = ['id', 'email', 'display_name', 'role', 'is_active', 'last_login_at', 'created_at', 'updated_at'];
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 const present = (row: Record<string, any>) => ({ ...row, last_login_at: iso(row.last_login_at), created_at: iso(row.created_at)!, updated_at: iso(row.updated_at)! }) as z.infer<typeof userSchema>;
-const idParams = z.object({ id: z.string().uuid() });
+const idParams = ids.params();
 const password = z.string().min(10, 'at least 10 characters').max(1024);
 
 export function registerUserRoutes(route: DeclareRoute, { passwords, audit, authenticator }: KernelServices): void {
@@ -55,6 +55,10 @@ export function registerUserRoutes(route: DeclareRoute, { passwords, audit, auth
     method: 'PATCH', path: '/users/:id', permission: 'users:admin', tags: ['users'], summary: 'Change a user’s name, role, state or password',
     schema: { params: idParams, body: z.object({ display_name: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), is_active: z.boolean().optional(), password: password.optional() }), response: userSchema },
     async handler({ params, body, db, principal, ip }) {
+      // Locking oneself out leaves a tenant without an admin who can undo it; another admin can do it.
+      if (params.id === principal.userId && (body.is_active === false || (body.role !== undefined && body.role !== principal.role))) {
+        throw conflict('you cannot deactivate yourself or change your own role: ask another tenant admin');
+      }
       const { password: newPassword, ...fields } = body;
       const changes: Record<string, unknown> = { ...fields, updated_at: new Date() };
       if (newPassword) changes.password_hash = await passwords.hash(newPassword);
@@ -70,6 +74,7 @@ export function registerUserRoutes(route: DeclareRoute, { passwords, audit, auth
     method: 'DELETE', path: '/users/:id', permission: 'users:admin', tags: ['users'], status: 204, summary: 'Delete a user (and their tokens)',
     schema: { params: idParams },
     async handler({ params, db, principal, ip }) {
+      if (params.id === principal.userId) throw conflict('you cannot delete yourself: ask another tenant admin');
       const deleted = await db.table('users').where('id', params.id).delete();
       if (!deleted) throw notFound(`user ${params.id}`);
       authenticator.forgetUser(params.id);

@@ -1,11 +1,28 @@
-import type { MetricSummary, Series } from '@oneservice/plugin-sdk';
+import { INT4_MAX, INT4_MIN, ids, queryEpochMillis, type MetricSummary, type Series } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { RUN_STATUSES } from './ingest-schema.js';
 import { toWire, wireNumberSchema } from './json-number.js';
 import type { ProjectRow } from './project-store.js';
 import type { RunRow } from './run-store.js';
 
-export const idParams = z.object({ id: z.string().min(1).max(100) });
+export const idParams = ids.params();
+
+/**
+ * A window edge on a series axis, from a query string: ms since the epoch on the time axis, a step or an epoch
+ * otherwise; bounded so that every axis's column (timestamptz, bigint, int4) can compare with it.
+ */
+export const windowBound = queryEpochMillis().optional();
+
+/** Steps (bigint) and epochs (int4) are whole numbers: a fractional or out-of-range edge is refused, not sent to PostgreSQL. */
+export function checkAxisWindow(query: { by: 'step' | 'epoch' | 'time'; from?: number | undefined; to?: number | undefined }, zctx: z.RefinementCtx): void {
+  if (query.by === 'time') return;
+  for (const edge of ['from', 'to'] as const) {
+    const value = query[edge];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value)) zctx.addIssue({ code: 'custom', path: [edge], message: `a ${query.by} is a whole number` });
+    else if (query.by === 'epoch' && (value < INT4_MIN || value > INT4_MAX)) zctx.addIssue({ code: 'custom', path: [edge], message: `an epoch is between ${INT4_MIN} and ${INT4_MAX}` });
+  }
+}
 
 export const metricSummarySchema = z.object({
   name: z.string(),

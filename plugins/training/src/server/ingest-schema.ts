@@ -1,4 +1,4 @@
-import { LOG_LEVELS } from '@oneservice/plugin-sdk';
+import { EPOCH_MILLIS_MAX, LOG_LEVELS } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { wireNumberSchema } from './json-number.js';
 import { MAX_EPOCH, metricColumnsSchema } from './metric-columns.js';
@@ -6,7 +6,8 @@ import { MAX_EPOCH, metricColumnsSchema } from './metric-columns.js';
 export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-const millis = z.number().finite().nonnegative();
+// Times go to timestamptz columns: bounded where a Date and PostgreSQL both hold them (to year 9999).
+const millis = z.number().finite().nonnegative().max(EPOCH_MILLIS_MAX);
 const counter = z.number().int().nonnegative().nullish();
 const metricName = z.string().min(1).max(200);
 

@@ -1,3 +1,4 @@
+import { EPOCH_MILLIS_MAX } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 
 /** A metric point read from `metric_columns`, value already decoded (NaN/±Infinity as numbers). */
@@ -71,7 +72,7 @@ export function readMetricColumns(input: unknown, maxIssues = 20): { points: Col
       value = special;
     }
     const t = ts[i];
-    if (typeof t !== 'number' || !(t >= 0) || t === Infinity) fail(['ts', i], 'expected milliseconds since the Unix epoch (a finite number ≥ 0)');
+    if (typeof t !== 'number' || !(t >= 0) || t > EPOCH_MILLIS_MAX) fail(['ts', i], 'expected milliseconds since the Unix epoch (a number from 0 to the end of year 9999)');
     const step = steps ? steps[i] : null;
     if (step !== null && step !== undefined && !(Number.isSafeInteger(step) && (step as number) >= 0)) fail(['step', i], 'expected an integer ≥ 0 or null');
     const epoch = epochs ? epochs[i] : null;

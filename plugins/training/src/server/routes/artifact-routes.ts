@@ -1,4 +1,4 @@
-import { notFound, rawReply, type PluginContext, type RouteRequest, objectsPort } from '@oneservice/plugin-sdk';
+import { ids, notFound, rawReply, type PluginContext, type RouteRequest, objectsPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams } from '../api-shapes.js';
 import { ARTIFACT_TYPES, artifactKey, getArtifact, listArtifacts, MODEL_EXTENSIONS, newestModel, recordArtifact, type ArtifactRow, type ArtifactType } from '../artifact-store.js';
@@ -64,7 +64,7 @@ export function registerArtifactRoutes(ctx: PluginContext): void {
   ctx.route({
     method: 'GET', path: '/runs/:id/artifacts/:artifactId/download', permission: 'runs:read', tags, produces: 'application/octet-stream',
     summary: 'Download an artifact (streamed)',
-    schema: { params: z.object({ id: z.string().min(1).max(100), artifactId: z.string().min(1).max(100) }) },
+    schema: { params: idParams.extend({ artifactId: ids.uuid() }) },
     handler: async ({ db, params }) => {
       const run = await getRun(db, params.id);
       const artifact = await getArtifact(db, run.id, params.artifactId);

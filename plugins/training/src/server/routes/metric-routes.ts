@@ -1,12 +1,11 @@
 import { badRequest, type PluginContext, runMetricsPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
-import { idParams, seriesSchema, seriesView } from '../api-shapes.js';
+import { checkAxisWindow, idParams, seriesSchema, seriesView, windowBound } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
 import type { RunService } from '../run-service.js';
 
 const axis = z.enum(['step', 'epoch', 'time']).default('step');
 const points = z.coerce.number().int().min(1).max(10_000).default(1000);
-const bound = z.coerce.number().finite().optional();
 
 export function registerMetricRoutes(ctx: PluginContext, runs: RunService): void {
   const tags = ['training'];
@@ -15,7 +14,7 @@ export function registerMetricRoutes(ctx: PluginContext, runs: RunService): void
     summary: "A run's metric series (downsampled to `points` buckets, min/max kept), or its metric names",
     schema: {
       params: idParams,
-      query: z.object({ name: z.string().min(1).max(200).optional(), by: axis, from: bound, to: bound, points }),
+      query: z.object({ name: z.string().min(1).max(200).optional(), by: axis, from: windowBound, to: windowBound, points }).superRefine(checkAxisWindow),
       response: z.union([z.object({ run_id: z.string(), names: z.array(z.string()) }), seriesSchema]),
     },
     handler: async ({ db, params, query }) => {
@@ -32,7 +31,7 @@ export function registerMetricRoutes(ctx: PluginContext, runs: RunService): void
     method: 'GET', path: '/runs/compare', permission: 'runs:read', tags,
     summary: 'One metric of several runs on the same axis (A/B comparison)',
     schema: {
-      query: z.object({ ids: z.string().min(1).max(2000), name: z.string().min(1).max(200), by: axis, from: bound, to: bound, points }),
+      query: z.object({ ids: z.string().min(1).max(2000), name: z.string().min(1).max(200), by: axis, from: windowBound, to: windowBound, points }).superRefine(checkAxisWindow),
       response: z.object({ name: z.string(), by: z.enum(['step', 'epoch', 'time']), runs: z.array(z.object({ id: z.string(), name: z.string() })), series: z.array(seriesSchema) }),
     },
     handler: async ({ db, query }) => {

@@ -1,6 +1,6 @@
 import { notFound, type FollowedLogRecord, type LogSearch, type PluginContext, eventsPort, logsPort, tracesPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
-import { idParams, plain } from '../api-shapes.js';
+import { idParams, plain, windowBound } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
 import { runTopic } from '../training-deps.js';
 
@@ -8,7 +8,6 @@ const logSchema = z.looseObject({ id: z.string(), ts: z.number(), level: z.strin
 const eventSchema = z.looseObject({ id: z.string(), ts: z.number(), type: z.string() });
 const spanSchema = z.looseObject({ traceId: z.string(), spanId: z.string(), name: z.string(), start: z.number(), end: z.number() });
 const traceSummarySchema = z.looseObject({ traceId: z.string(), rootName: z.string(), start: z.number(), durationMs: z.number(), spanCount: z.number() });
-const bound = z.coerce.number().finite().optional();
 
 /** Slow safety poll for a follow stream, in case a live notification was missed. */
 const FOLLOW_POLL_MS = 5_000;
@@ -23,7 +22,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     schema: {
       params: idParams,
       query: z.object({
-        query: z.string().max(2000).optional(), from: bound, to: bound,
+        query: z.string().max(2000).optional(), from: windowBound, to: windowBound,
         limit: z.coerce.number().int().min(1).max(5000).default(200),
         // A record id to page after; with follow=true, an event id of an earlier stream (longer: a snapshot).
         after: z.string().max(8192).optional(),
@@ -93,7 +92,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     method: 'GET', path: '/runs/:id/events', permission: 'runs:read', tags, summary: "A run's events (checkpoints, status changes, …)",
     schema: {
       params: idParams,
-      query: z.object({ from: bound, to: bound, type: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(5000).default(200), after: z.string().max(200).optional() }),
+      query: z.object({ from: windowBound, to: windowBound, type: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(5000).default(200), after: z.string().max(200).optional() }),
       response: z.object({ items: z.array(eventSchema), next: z.string().nullable() }),
     },
     handler: async ({ db, params, query }) => {
@@ -107,7 +106,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
     method: 'GET', path: '/runs/:id/traces', permission: 'runs:read', tags, summary: "Traces of a run's key steps",
     schema: {
       params: idParams,
-      query: z.object({ from: bound, to: bound, operation: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      query: z.object({ from: windowBound, to: windowBound, operation: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
       response: z.object({ items: z.array(traceSummarySchema) }),
     },
     handler: async ({ db, params, query }) => {
@@ -119,7 +118,7 @@ export function registerObservationRoutes(ctx: PluginContext): void {
   ctx.route({
     method: 'GET', path: '/runs/:id/traces/:traceId', permission: 'runs:read', tags, summary: "One trace's spans, ordered by start",
     schema: {
-      params: z.object({ id: z.string().min(1).max(100), traceId: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits') }),
+      params: idParams.extend({ traceId: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lower-case hex digits') }),
       response: z.object({ trace_id: z.string(), spans: z.array(spanSchema) }),
     },
     handler: async ({ db, params }) => {

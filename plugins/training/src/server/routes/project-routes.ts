@@ -22,12 +22,12 @@ export function registerProjectRoutes(ctx: PluginContext): void {
   });
   ctx.route({
     method: 'GET', path: '/projects/:id', permission: 'runs:read', summary: 'Get a project', tags,
-    schema: { params: z.object({ id: z.uuid() }), response: projectSchema },
+    schema: { params: idParams, response: projectSchema },
     handler: async ({ db, params }) => projectView(await getProject(db, params.id)),
   });
   ctx.route({
     method: 'PATCH', path: '/projects/:id', permission: 'runs:write', summary: 'Rename or describe a project', tags,
-    schema: { params: z.object({ id: z.uuid() }), body: projectBody.partial(), response: projectSchema },
+    schema: { params: idParams, body: projectBody.partial(), response: projectSchema },
     handler: async ({ db, params, body }) => projectView(await updateProject(db, params.id, body)),
   });
   ctx.route({

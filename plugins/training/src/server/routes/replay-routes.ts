@@ -1,5 +1,5 @@
 import type { PluginContext, SpanRecord } from '@oneservice/plugin-sdk';
-import { badRequest, eventsPort, logsPort, runMetricsPort, tracesPort } from '@oneservice/plugin-sdk';
+import { badRequest, epochMillis, eventsPort, logsPort, runMetricsPort, tracesPort } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { idParams, plain, seriesSchema, seriesView } from '../api-shapes.js';
 import { getRun } from '../run-store.js';
@@ -15,7 +15,7 @@ export function registerReplayRoutes(ctx: PluginContext): void {
     summary: 'Everything of a run in a time window: metrics (all, downsampled by time), logs, events and spans',
     schema: {
       params: idParams,
-      body: z.object({ from: z.number().finite(), to: z.number().finite() }),
+      body: z.object({ from: epochMillis(), to: epochMillis() }),
       response: z.object({
         run_id: z.string(), from: z.number(), to: z.number(), metrics: z.array(seriesSchema),
         logs: z.array(z.looseObject({ id: z.string(), ts: z.number() })), events: z.array(z.looseObject({ id: z.string(), ts: z.number() })),

@@ -90,7 +90,8 @@ export function problemMiddleware(logger: Logger) {
       // client's input is at fault, so 400; the warning says which route needs a tighter schema.
       if (error instanceof pg.DatabaseError && error.code?.startsWith('22')) {
         logger.warn({ err: error, requestId: ctx.state.requestId, path: ctx.path }, 'input reached PostgreSQL and was refused there: tighten the route schema');
-        return sendProblem(ctx, new ProblemError(400, 'Bad Request', `a value of this request cannot be stored: ${error.message}`));
+        // PostgreSQL's message is not echoed: knex prefixes it with the SQL.
+        return sendProblem(ctx, new ProblemError(400, 'Bad Request', `a value of this request cannot be stored (PostgreSQL refused it with SQLSTATE ${error.code})`, undefined, { sqlstate: error.code }));
       }
       if (status && status >= 400 && status < 500) {
         return sendProblem(ctx, new ProblemError(status, 'Bad Request', http.message ?? 'the request could not be read'));

@@ -1,6 +1,7 @@
 import { ProblemError } from '@oneservice/plugin-sdk';
 
 export const MAX_KEY_LENGTH = 1024;
+export const MAX_SEGMENT_BYTES = 255;
 
 /**
  * Checks an object key and returns its normal form (`a//./b` → `a/b`). A key becomes a path under
@@ -19,6 +20,8 @@ export function normaliseKey(key: string): string {
   const segments = key.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.includes('..')) throw refuse("'..' segments are not allowed");
   if (segments.length === 0) throw refuse('the key names no object');
+  // Each segment becomes a file or folder name: filesystems stop at 255 bytes (NAME_MAX).
+  if (segments.some((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES)) throw refuse(`a segment between / is longer than ${MAX_SEGMENT_BYTES} bytes`);
   return segments.join('/');
 }
 

@@ -13,14 +13,15 @@ const artifactView = (row: ArtifactRow): z.infer<typeof artifactSchema> => ({
   id: row.id, run_id: row.run_id, path: row.path, type: row.type, size: Number(row.size), sha256: row.sha256, created_at: new Date(row.created_at).toISOString(),
 });
 
-/** A relative path of plain segments: no `..`, no leading slash, no control characters. */
+/** A relative path of plain segments: no `..`, no leading slash, no control characters, each a file name's length at most. */
 const artifactPath = z
   .string()
   .min(1)
   .max(500)
   .refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '' || s === '.' || s === '..') && !/[\u0000-\u001f\\]/.test(p), {
     message: 'a relative path of plain segments (no "..", no leading "/", no backslashes)',
-  });
+  })
+  .refine((p) => p.split('/').every((s) => Buffer.byteLength(s) <= 255), { message: 'each segment between / is at most 255 bytes (a file name)' });
 
 const CONTENT_TYPES: Record<string, string> = { '.onnx': 'application/octet-stream', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8' };
 const contentTypeOf = (path: string) => CONTENT_TYPES[path.slice(path.lastIndexOf('.')).toLowerCase()] ?? 'application/octet-stream';
@@ -75,7 +76,8 @@ export function registerArtifactRoutes(ctx: PluginContext): void {
         headers: {
           'Content-Type': object.info.contentType || 'application/octet-stream',
           'Content-Length': String(object.info.size),
-          'Content-Disposition': `attachment; filename="${filename.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+          // RFC 6266: `filename` is the plain-ASCII fallback (a header cannot carry other text), `filename*` the real name.
+          'Content-Disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
           'X-Content-SHA256': artifact.sha256,
         },
         body: object.body,

@@ -192,6 +192,26 @@ describe('API tokens', () => {
   });
 });
 
+describe('a tenant admin and their own account', () => {
+  it('cannot delete, deactivate or demote themselves (409); another admin of the tenant can', async () => {
+    const admin = await k.login('b', 'TENANT_ADMIN');
+    const self = k.tenants.b.users.TENANT_ADMIN;
+    for (const [method, body] of [['DELETE', undefined], ['PATCH', { is_active: false }], ['PATCH', { role: 'READONLY' }]] as const) {
+      const answer = await k.request(method, `/api/v1/users/${self}`, { token: admin, ...(body ? { body } : {}) });
+      expect([method, answer.status, answer.headers.get('content-type')]).toEqual([method, 409, expect.stringContaining('application/problem+json')]);
+    }
+    // Renaming oneself is fine, and the account is as it was.
+    expect((await k.request('PATCH', `/api/v1/users/${self}`, { token: admin, body: { display_name: 'Still admin' } })).status).toBe(200);
+    expect(await k.kernel.knex('users').where({ id: self }).first('role', 'is_active')).toEqual({ role: 'TENANT_ADMIN', is_active: true });
+    // A platform super-admin acting in the tenant is another admin.
+    const root = await k.login('super');
+    const demoted = await k.request('PATCH', `/api/v1/users/${self}`, { token: root, headers: { 'X-OneService-Tenant': k.tenants.b.slug }, body: { role: 'SRE' } });
+    expect(demoted.status).toBe(200);
+    const restored = await k.request('PATCH', `/api/v1/users/${self}`, { token: root, headers: { 'X-OneService-Tenant': k.tenants.b.slug }, body: { role: 'TENANT_ADMIN' } });
+    expect(restored.status).toBe(200);
+  });
+});
+
 describe('super-admin', () => {
   it('acts in a tenant only by naming it', async () => {
     const token = await k.login('super');

@@ -3,8 +3,9 @@ import { z } from 'zod';
 /*
  * Building blocks for route schemas, so that input PostgreSQL would refuse is refused at the edge with a 400
  * naming the field, instead of failing in the database as a 500. Each bound is the column's own: a uuid
- * column takes only uuids, text and jsonb take no NUL and no unpaired surrogate, int4 stops at 2^31 − 1,
- * timestamps stop where PostgreSQL's (and JavaScript's Date) range ends.
+ * column takes only uuids, int4 stops at 2^31 − 1, timestamps stop where a Date and timestamptz both end.
+ * Text needs no block: the kernel refuses NUL and unpaired surrogates in every string of every request
+ * (findUnstorableText), since neither text nor jsonb can hold them.
  */
 
 export const UNSTORABLE_TEXT = 'must not contain NUL (\\u0000) or an unpaired UTF-16 surrogate: PostgreSQL cannot store them';
@@ -45,17 +46,6 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-const storable = (text: string) => isStorableText(text);
-
-/** Text a text column can hold, at most `max` characters. */
-export const storableText = (max: number) => z.string().max(max).refine(storable, UNSTORABLE_TEXT);
-
-/** Any JSON value a jsonb column can hold (no NUL or lone surrogate in any string or key). */
-export const storableJson = () => z.json().refine((value) => findUnstorableText(value) === null, UNSTORABLE_TEXT);
-
-/** A JSON object for a jsonb column (settings, params, fields). */
-export const storableRecord = () => z.record(z.string(), z.json()).refine((value) => findUnstorableText(value) === null, UNSTORABLE_TEXT);
-
 export const ids = {
   /** A uuid column's id: anything else could never match a row, and PostgreSQL would reject it with an error. */
   uuid: () => z.uuid(),
@@ -68,8 +58,6 @@ export const INT4_MAX = 2 ** 31 - 1;
 
 /** An integer an int4 column (or an int parameter) holds. */
 export const int4 = () => z.number().int().min(INT4_MIN).max(INT4_MAX);
-/** The same, from a query string. */
-export const queryInt4 = () => z.coerce.number().int().min(INT4_MIN).max(INT4_MAX);
 
 /**
  * Milliseconds since the epoch that both a JavaScript Date and PostgreSQL's timestamptz can hold: from

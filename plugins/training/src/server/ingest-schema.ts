@@ -1,7 +1,7 @@
-import { EPOCH_MILLIS_MAX, LOG_LEVELS } from '@oneservice/plugin-sdk';
+import { EPOCH_MILLIS_MAX, LOG_LEVELS, int4 } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 import { wireNumberSchema } from './json-number.js';
-import { MAX_EPOCH, metricColumnsSchema } from './metric-columns.js';
+import { metricColumnsSchema } from './metric-columns.js';
 
 export const RUN_STATUSES = ['running', 'finished', 'failed', 'killed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -32,7 +32,7 @@ export const ingestMetricSchema = z.object({
   name: metricName,
   value: wireNumberSchema,
   step: counter,
-  epoch: z.number().int().nonnegative().max(MAX_EPOCH).nullish(),
+  epoch: int4().nonnegative().nullish(),
   ts: millis,
 });
 

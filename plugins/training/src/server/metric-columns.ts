@@ -1,4 +1,4 @@
-import { EPOCH_MILLIS_MAX } from '@oneservice/plugin-sdk';
+import { EPOCH_MILLIS_MAX, INT4_MAX } from '@oneservice/plugin-sdk';
 import { z } from 'zod';
 
 /** A metric point read from `metric_columns`, value already decoded (NaN/±Infinity as numbers). */
@@ -11,7 +11,7 @@ export interface ColumnMetric {
 }
 
 /** epoch is stored as integer (int4). */
-export const MAX_EPOCH = 2_147_483_647;
+export const MAX_EPOCH = INT4_MAX;
 const MAX_NAME = 200;
 const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
 

@@ -57,3 +57,18 @@ it('lets an SRE see bindings but not change them', async () => {
   expect((await k.request('GET', '/api/v1/datasources', { token: sre })).status).toBe(200);
   expect((await k.request('POST', '/api/v1/datasources', { token: sre, body: { plugin_id: 'fixture-datasource', name: 'x', settings: { url: 'http://127.0.0.1' } } })).status).toBe(403);
 });
+
+it('answers 409 when a rename would take another binding’s name, in its own tenant only', async () => {
+  const make = (name: string, token: string) => k.request('POST', '/api/v1/datasources', { token, body: { plugin_id: 'fixture-datasource', name, settings: { url: 'http://127.0.0.1:9200' } } });
+  const first = await make('first', admin);
+  const second = await make('second', admin);
+  expect([first.status, second.status]).toEqual([201, 201]);
+  const clash = await k.request('PATCH', `/api/v1/datasources/${second.body.id}`, { token: admin, body: { name: 'first' } });
+  expect([clash.status, clash.body.detail]).toEqual([409, 'a datasource named first exists']);
+  // Tenant B's admin may use the name, and cannot rename tenant A's binding.
+  const adminB = await k.login('b', 'TENANT_ADMIN');
+  const inB = await make('second', adminB);
+  expect(inB.status).toBe(201);
+  expect((await k.request('PATCH', `/api/v1/datasources/${inB.body.id}`, { token: adminB, body: { name: 'first' } })).status).toBe(200);
+  expect((await k.request('PATCH', `/api/v1/datasources/${first.body.id}`, { token: adminB, body: { name: 'taken' } })).status).toBe(404);
+});

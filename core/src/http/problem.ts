@@ -93,6 +93,10 @@ export function problemMiddleware(logger: Logger) {
         // PostgreSQL's message is not echoed: knex prefixes it with the SQL.
         return sendProblem(ctx, new ProblemError(400, 'Bad Request', `a value of this request cannot be stored (PostgreSQL refused it with SQLSTATE ${error.code})`, undefined, { sqlstate: error.code }));
       }
+      // Two requests that both passed a route's "does it exist?" check: the second one conflicts.
+      if (error instanceof pg.DatabaseError && error.code === '23505') {
+        return sendProblem(ctx, new ProblemError(409, 'Conflict', `this conflicts with an existing ${error.table ?? 'row'}${error.constraint ? ` (${error.constraint})` : ''}`));
+      }
       if (status && status >= 400 && status < 500) {
         return sendProblem(ctx, new ProblemError(status, 'Bad Request', http.message ?? 'the request could not be read'));
       }

@@ -77,6 +77,7 @@ export function registerDatasourceRoutes(route: DeclareRoute, { secrets, plugins
     async handler({ params, body, db, principal, ip }) {
       const row = await db.table('datasource_bindings').where('id', params.id).first();
       if (!row) throw notFound(`datasource ${params.id}`);
+      if (body.name && body.name !== row.name && (await db.table('datasource_bindings').where('name', body.name).first())) throw conflict(`a datasource named ${body.name} exists`);
       const current = JSON.parse(secrets.open(row.settings_sealed)) as Record<string, unknown>;
       const merged = checkSettings(row.plugin_id, { ...current, ...Object.fromEntries(Object.entries(body.settings ?? {}).filter(([, v]) => v !== '••••••')) });
       const [updated] = await db.table('datasource_bindings').where('id', params.id).update({ name: body.name ?? row.name, settings_sealed: secrets.seal(JSON.stringify(merged)), updated_at: new Date() }).returning('*');

@@ -14,6 +14,7 @@ import { RefreshTokens } from './auth/refresh-tokens.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { kernelMigrations, migrate } from './db/migrate.js';
 import { createApp } from './http/app.js';
+import { answerClientErrors } from './http/problem.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { RouteRegistry } from './http/route-registry.js';
 import { createLogger } from './logger.js';
@@ -222,6 +223,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
         listening.once('error', reject);
       });
       server.keepAliveTimeout = 65_000;
+      answerClientErrors(server);
       ready = true;
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;

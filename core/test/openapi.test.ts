@@ -163,6 +163,11 @@ describe('bad input on every route', () => {
     expect(reachedDatabase(answer.body)).toBe(true);
   });
 
+  it('answers problem+json even for what Node refuses before the app sees it (a 20 KiB URL: 431)', async () => {
+    const answer = await send('GET', `/api/v1/runs?q=${'%28'.repeat(7000)}`, {});
+    expect([answer.status, answer.headers['content-type'], answer.json?.status]).toEqual([431, 'application/problem+json', 431]);
+  });
+
   it('answers 413 naming the limit for an oversized body', async () => {
     const small = await startTestKernel({ env: { BODY_LIMIT_BYTES: '2048' } });
     try {

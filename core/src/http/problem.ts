@@ -1,4 +1,6 @@
 import type { Context, Next } from 'koa';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ProblemError, UNSTORABLE_TEXT } from '@oneservice/plugin-sdk';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -55,6 +57,27 @@ export function methodProblems() {
     if (!allow) throw new ProblemError(404, 'Not Found', `no route ${ctx.method} ${ctx.path}`);
     throw new ProblemError(405, 'Method Not Allowed', `${ctx.path} answers ${allow}, not ${ctx.method}`);
   };
+}
+
+const PARSER_REFUSALS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * What Node's HTTP parser refuses before Koa sees it (a URL or headers over its 16 KiB limit, a malformed
+ * request line) is answered in problem+json too, rather than with Node's bare status line.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, title] = PARSER_REFUSALS[error.code ?? ''] ?? [400, 'Bad Request'];
+    const body = JSON.stringify({ type: `https://oneservice.dev/problems/${status}`, title, status, detail: status === 431 ? 'the URL or the headers are longer than the server reads (16 KiB)' : 'the request could not be parsed' });
+    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }
 
 interface HttpLikeError {

@@ -8,7 +8,9 @@
 //  1. the read-only user, every authenticated operation: nothing it may do changes what the next pass needs;
 //  2. the tenant admin, every authenticated operation but enabling/disabling plugins: it creates, changes and
 //     deletes freely (it cannot delete or demote itself, and it is not a platform super-admin, so the tenant
-//     stays), and may delete the read-only user, whose pass is done;
+//     stays), and may delete the read-only user, whose pass is done. The fuzzer cannot revoke its own
+//     credential: each pass signs in afresh and uses the access token (a JWT), never an API token, so
+//     DELETE /auth/api-tokens/{id} revokes nothing it holds, and sign-out is only fuzzed in the last pass;
 //  3. the tenant admin, PUT /plugins/{id}: switching a plugin off hides that plugin's routes, so it comes after
 //     every other operation was fuzzed;
 //  4. sign-in, refresh and sign-out, without a credential, last: failed sign-ins are throttled by email and by

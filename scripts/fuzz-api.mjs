@@ -9,7 +9,7 @@
 //  2. the tenant admin, every authenticated operation but enabling/disabling plugins: it creates, changes and
 //     deletes freely (it cannot delete or demote itself, and it is not a platform super-admin, so the tenant
 //     stays), and may delete the read-only user, whose pass is done. The fuzzer cannot revoke its own
-//     credential: each pass signs in afresh and uses the access token (a JWT), never an API token, so
+//     credential: the passes use access tokens (JWTs), never API tokens, so
 //     DELETE /auth/api-tokens/{id} revokes nothing it holds, and sign-out is only fuzzed in the last pass;
 //  3. the tenant admin, PUT /plugins/{id}: switching a plugin off hides that plugin's routes, so it comes after
 //     every other operation was fuzzed;
@@ -108,11 +108,17 @@ try {
     ['sign-in, refresh, sign-out', { include: AUTH }],
   ];
   const document = await fuzzedDocument(platform.baseUrl);
-  // A fresh access token for each pass: none outlives its 15 minutes, whatever the bounds.
+  // Signed in before any pass (access tokens last 15 minutes, the stage a few): a sign-in between passes
+  // would reuse a keep-alive socket idle for a whole pass.
+  const tokens = new Map();
+  for (const [, { user }] of passes) if (user && !tokens.has(user)) tokens.set(user, await signIn(platform.baseUrl, user));
   for (const [name, { user, ...options }] of passes) {
-    const token = user ? await signIn(platform.baseUrl, user) : undefined;
-    if (!fuzz(name, platform.baseUrl, document, { token, ...options })) failed.push(name);
+    if (!fuzz(name, platform.baseUrl, document, { token: tokens.get(user), ...options })) failed.push(name);
+    if (platform.child.exitCode !== null) throw new Error(`the platform exited (${platform.child.exitCode}) during pass "${name}"`);
   }
+} catch (error) {
+  console.error(`[fuzz-api] ${error.message}\n--- the platform's output, last lines ---\n${platform.output().slice(-4000)}`);
+  failed.push('the run itself');
 } finally {
   await platform.stop();
 }

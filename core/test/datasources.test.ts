@@ -72,3 +72,11 @@ it('answers 409 when a rename would take another binding’s name, in its own te
   expect((await k.request('PATCH', `/api/v1/datasources/${inB.body.id}`, { token: adminB, body: { name: 'first' } })).status).toBe(200);
   expect((await k.request('PATCH', `/api/v1/datasources/${first.body.id}`, { token: adminB, body: { name: 'taken' } })).status).toBe(404);
 });
+
+it('answers 409, never 500, to concurrent creations of one name: one wins, the unique index refuses the rest', async () => {
+  const answers = await Promise.all(Array.from({ length: 6 }, () => k.request('POST', '/api/v1/datasources', { token: admin, body: { plugin_id: 'fixture-datasource', name: 'raced', settings: { url: 'http://127.0.0.1:9200' } } })));
+  const statuses = answers.map((a) => a.status).sort();
+  expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+  expect(answers.every((a) => a.status === 201 || a.headers.get('content-type')?.includes('application/problem+json'))).toBe(true);
+  expect(await k.kernel.knex('datasource_bindings').where({ tenant_id: k.tenants.a.id, name: 'raced' }).count({ n: '*' })).toEqual([{ n: '1' }]);
+});

@@ -14,6 +14,8 @@ import { stat } from './stat.js';
 import { emptyState, errorState, loadingState } from './states.js';
 import { createTimeRangePicker } from './time-range-picker.js';
 import { toast } from './toast.js';
+import { eventTimeline } from './event-timeline.js';
+import { traceWaterfall } from './trace-waterfall.js';
 
 export interface ScopedUiKit extends UiKit {
   /** Disposes the charts and tables this page created (called by the shell when the page unmounts). */
@@ -53,6 +55,8 @@ export function createUiKit(router: Router, timeRange: TimeRange, theme: ThemeCo
     sidePanel,
     codeViewer,
     logViewer,
+    traceWaterfall,
+    eventTimeline,
     schemaForm,
     disposeAll() {
       for (const t of tables) t.destroy();

@@ -185,20 +185,96 @@ export interface LogLine {
   message: string;
   source?: string;
   fields?: Record<string, unknown>;
+  /** A stable id (the store's record id): marks the selected line and keys paging. */
+  id?: string;
 }
 export interface LogViewerOptions {
   lines?: readonly LogLine[];
   /** Oldest lines are dropped past this (default 5000) so a live tail never grows without bound. */
   maxLines?: number;
   height?: number;
+  /** A click (or Enter) on a line; the line is shown as selected. */
   onSelect?: (line: LogLine) => void;
+  /** Shows the kit's own text filter over the loaded lines (default true); pages with a server search turn it off. */
+  textFilter?: boolean;
+  /**
+   * The least level shown (trace … fatal; null: all). Without `onLevelChange` the viewer filters the
+   * loaded lines itself; with it, the page re-queries (a server-side filter) and the viewer only shows the choice.
+   */
+  level?: string | null;
+  onLevelChange?: (level: string | null) => void;
+  /** Words marked in every line (e.g. the terms of the page's search). */
+  highlight?: readonly string[];
+  /** Extra controls at the start of the toolbar (a search box, a status). */
+  toolbar?: Node[];
+  /**
+   * Called when the reader scrolls to the top: resolves with the lines just before the first one
+   * (oldest first), or none when there are no more; the view keeps its place.
+   */
+  loadOlder?: () => Promise<readonly LogLine[]>;
 }
 export interface LogViewerHandle {
   el: HTMLElement;
   append(lines: readonly LogLine[]): void;
+  /** Puts older lines before the first one, keeping what the reader is looking at in place. */
+  prepend(lines: readonly LogLine[]): void;
   clear(): void;
-  /** True while the user paused the live view; appended lines wait in a buffer. */
+  /** True while the view does not follow the tail (the reader scrolled up or pressed Pause); new lines wait. */
   paused(): boolean;
+  /** Shows the waiting lines and follows the tail again. */
+  jumpToLive(): void;
+  setHighlight(words: readonly string[]): void;
+  /** Marks the line with this id as selected (null: none). */
+  select(id: string | null): void;
+  lines(): readonly LogLine[];
+}
+
+export type SpanStatus = 'ok' | 'error' | 'unset';
+export interface WaterfallSpan {
+  id: string;
+  /** The parent's id; a span whose parent is not in the list is drawn as a root. */
+  parentId?: string | null;
+  name: string;
+  service?: string;
+  /** Epoch milliseconds (fractions allowed). */
+  start: number;
+  end: number;
+  status: SpanStatus;
+}
+export interface TraceWaterfallOptions {
+  spans: readonly WaterfallSpan[];
+  selected?: string | null;
+  /** A click, Enter or Space on a span. */
+  onSelect?: (span: WaterfallSpan) => void;
+  /** Spans for which this is false are drawn faint (a slow/error filter keeps the tree readable). */
+  emphasis?: (span: WaterfallSpan) => boolean;
+}
+export interface TraceWaterfallHandle {
+  el: HTMLElement;
+  select(id: string | null): void;
+  setEmphasis(emphasis: ((span: WaterfallSpan) => boolean) | undefined): void;
+}
+
+export interface TimelineEvent {
+  id: string;
+  /** Epoch milliseconds. */
+  ts: number;
+  /** The lane it is drawn in (checkpoint_saved, eval, restart, FailedScheduling …). */
+  type: string;
+  severity?: 'info' | 'warning' | 'error' | 'critical';
+  label?: string;
+}
+export interface EventTimelineOptions {
+  events: readonly TimelineEvent[];
+  /** The axis range; by default the events' own span. */
+  from?: number;
+  to?: number;
+  onSelect?: (event: TimelineEvent) => void;
+}
+export interface EventTimelineHandle {
+  el: HTMLElement;
+  setEvents(events: readonly TimelineEvent[]): void;
+  select(id: string | null): void;
 }
 
 /** A JSON Schema object, as plugins declare their per-tenant settings. */
@@ -251,5 +327,9 @@ export interface UiKit {
   sidePanel(options: ModalOptions): DialogHandle;
   codeViewer(code: unknown, language?: 'json' | 'text'): HTMLElement;
   logViewer(options?: LogViewerOptions): LogViewerHandle;
+  /** Spans of one trace as a waterfall: nesting, durations on a time axis, colour by status, keyboard navigation. */
+  traceWaterfall(options: TraceWaterfallOptions): TraceWaterfallHandle;
+  /** Events on a time axis, one lane per type, coloured by severity. */
+  eventTimeline(options: EventTimelineOptions): EventTimelineHandle;
   schemaForm(schema: JsonSchema, value?: Record<string, unknown>): SchemaFormHandle;
 }

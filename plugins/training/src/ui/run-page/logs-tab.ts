@@ -77,7 +77,7 @@ export const logsTab: RunTab = {
         return page.items.reverse().map(toLine);
       },
     });
-    el.append(h('div', { class: 'obs-split' }, fault, viewer.el, note));
+    el.append(h('div', { class: 'obs-split' }, fault, h('div', { class: 'obs-overlay-host' }, viewer.el, note)));
 
     function mark(at: number) {
       if (!Number.isFinite(at)) return;

@@ -114,12 +114,12 @@ export const eventsTab: RunTab = {
         });
         apply();
         const k8s = all.some((e) => e.source === 'k8s');
-        el.replaceChildren(
+        el.replaceChildren(h('div', { class: 'obs-split' },
           h('div', { class: 'obs-toolbar' }, typeSelect, sourceSelect,
             h('span', { class: 'obs-hint' }, `${all.length}${page.next ? '+' : ''} event${all.length === 1 ? '' : 's'} from the run's start to ${run.ended_at ? 'its end' : 'now'}${k8s ? ', Kubernetes events of its pods included' : ''}. Click a mark or a row for its payload.`)),
           timeline.el,
           table.el,
-        );
+        ));
       }, (error: ApiErrorLike) => {
         if (!closed) el.replaceChildren(ctx.ui.error({ title: 'The events could not be loaded', detail: `${error.readable ?? error.message} — check your connection and try again.`, action: { label: 'Try again', onClick: load } }));
       });

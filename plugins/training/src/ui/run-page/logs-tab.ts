@@ -45,7 +45,7 @@ export const logsTab: RunTab = {
     const live = h('span', { class: 'obs-live', 'data-state': 'connecting' }, 'Connecting…');
     const marked = h('span', { class: 'obs-hint' });
     const form = h('form', { class: 'obs-toolbar', role: 'search', style: 'flex:1;margin:0' },
-      input, h('button', { type: 'submit', class: 'btn btn-default' }, 'Search'), live, marked);
+      input, h('button', { type: 'submit', class: 'btn btn-default' }, 'Search'), live, marked, fault);
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       query = input.value;
@@ -77,7 +77,7 @@ export const logsTab: RunTab = {
         return page.items.reverse().map(toLine);
       },
     });
-    el.append(h('div', { class: 'obs-split' }, fault, h('div', { class: 'obs-overlay-host' }, viewer.el, note)));
+    el.append(h('div', { class: 'obs-split' }, h('div', { class: 'obs-overlay-host' }, viewer.el, note)));
 
     function mark(at: number) {
       if (!Number.isFinite(at)) return;

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { ApiErrorLike, ShellContext } from '@oneservice/plugin-sdk/ui';
-import type { Run, RunArtifact } from '../api-types.js';
+import type { Run } from '../api-types.js';
+import type { RunArtifact } from './observation-types.js';
 import { readProblem } from './logs/log-stream.js';
 import type { RunTab } from './run-tab.js';
 

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { ApiErrorLike, DialogHandle, ShellContext } from '@oneservice/plugin-sdk/ui';
-import type { CursorPage, Run, RunEventRecord } from '../api-types.js';
+import type { Run } from '../api-types.js';
+import type { CursorPage, RunEventRecord } from './observation-types.js';
 import type { RunTab } from './run-tab.js';
 
 /** The most events one view reads (the route's page limit). */

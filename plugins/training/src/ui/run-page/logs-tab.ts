@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { ApiErrorLike, LogLine, Problem, ShellContext } from '@oneservice/plugin-sdk/ui';
-import type { CursorPage, Run, RunLogRecord } from '../api-types.js';
+import type { Run } from '../api-types.js';
+import type { CursorPage, RunLogRecord } from './observation-types.js';
 import { followLogs, type StreamState } from './logs/log-stream.js';
 import { queryTerms } from './logs/query-terms.js';
 import type { RunTab } from './run-tab.js';

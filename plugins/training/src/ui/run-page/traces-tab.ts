@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { ApiErrorLike, DialogHandle, ShellContext, WaterfallSpan } from '@oneservice/plugin-sdk/ui';
-import type { Run, TraceSpan, TraceSummary } from '../api-types.js';
+import type { Run } from '../api-types.js';
+import type { TraceSpan, TraceSummary } from './observation-types.js';
 import type { RunTab } from './run-tab.js';
 import { keeps, slowThreshold, type TraceFilter } from './traces/slow-filter.js';
 

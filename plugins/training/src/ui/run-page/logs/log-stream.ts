@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { ApiClient, Problem } from '@oneservice/plugin-sdk/ui';
-import type { RunLogRecord } from '../../api-types.js';
+import type { RunLogRecord } from '../observation-types.js';
 import { SseParser } from './sse-parser.js';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';

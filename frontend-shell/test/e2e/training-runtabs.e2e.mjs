@@ -31,9 +31,11 @@ async function ingester(baseUrl, token, clientRunId) {
 
 const lines = (page) => page.locator('.log-lines .log-line');
 
+// No settle(): the page keeps live streams open, so the network is never idle; each step waits on
+// what it needs to see instead.
 async function openTab(page, runId, tab, extra = '') {
   await page.goto(`/training/runs/${runId}?tab=${tab}${extra}`);
-  await settle(page);
+  await page.locator('[role="tabpanel"] > *, .state-empty, .state-error').first().waitFor();
 }
 
 export const tests = [
@@ -165,7 +167,6 @@ export const tests = [
 
       // A deep link opens the same span.
       await page.goto(url.pathname + url.search);
-      await settle(page);
       await page.locator('.dialog-panel h2', { hasText: 'eval' }).waitFor();
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !new URL(location.href).searchParams.has('span'));

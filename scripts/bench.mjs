@@ -5,7 +5,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const suites = [
-  'scripts/bench-kernel.mjs', 'scripts/bench-training.mjs', 'frontend-shell/bench.mjs',
+  'scripts/bench-kernel.mjs', 'scripts/bench-training.mjs', 'frontend-shell/bench.mjs', 'frontend-shell/bench-run-logs.mjs',
   'plugins/logs-embedded/bench/bench-logs.mjs', 'plugins/events-embedded/bench/bench-events.mjs',
 ];
 let failed = 0;

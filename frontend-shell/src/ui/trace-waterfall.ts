@@ -18,7 +18,7 @@ export function traceWaterfall(options: TraceWaterfallOptions): TraceWaterfallHa
   const ticks = timeTicks(0, total, 6);
   const axis = h('div', { class: 'wf-axis', 'aria-hidden': 'true' },
     h('div', { class: 'wf-name-col' }, `${layout.rows.length} span${layout.rows.length === 1 ? '' : 's'} · ${formatDuration(total)}`),
-    h('div', { class: 'wf-track' }, ...ticks.map((t) => h('span', { class: 'wf-tick', style: `left:${total > 0 ? (t / total) * 100 : 0}%` }, formatDuration(t)))),
+    h('div', { class: 'wf-track' }, ...ticks.map((t) => h('span', { class: 'wf-tick', style: `left:${total > 0 ? (t / total) * 100 : 0}%` }, t === 0 ? '0' : formatDuration(t)))),
   );
 
   const rowEls = layout.rows.map((row, index) => {

@@ -131,6 +131,7 @@ export const logsTab: RunTab = {
             if (mine !== generation) return;
             note.replaceChildren();
             viewer.append(records.map(toLine));
+            markFromUrl(records);
           },
           onState: (state, detail) => {
             if (mine === generation) setState(state, detail);
@@ -149,8 +150,17 @@ export const logsTab: RunTab = {
       });
     }
 
-    const at = Number(url.get('at'));
-    if (url.get('at') && Number.isFinite(at)) marked.textContent = `Marked ${new Date(at).toLocaleTimeString()}`;
+    // A moment chosen elsewhere (a log click earlier, the Charts or Replay tab) marks the line written then.
+    let pendingAt = url.get('at') ? Number(url.get('at')) : NaN;
+    if (Number.isFinite(pendingAt)) marked.textContent = `Marked ${new Date(pendingAt).toLocaleTimeString()}`;
+    const markFromUrl = (records: RunLogRecord[]) => {
+      if (!Number.isFinite(pendingAt)) return;
+      const line = viewer.lines().filter((l) => Number(l.ts) <= pendingAt).at(-1);
+      if (line?.id && records.some((r) => r.id === line.id)) {
+        viewer.select(line.id);
+        pendingAt = NaN;
+      }
+    };
     restart();
     return () => {
       generation += 1;

@@ -211,12 +211,8 @@ export function logViewer(options: LogViewerOptions = {}): LogViewerHandle {
       for (const l of older) if (matches(l)) list.insertBefore(row(l), anchor);
       // Keep the line the reader was looking at where it was.
       list.scrollTop = top + (list.scrollHeight - before);
-      if (lines.length > maxLines) {
-        // Past the cap, the newest lines go (they come back on "jump to live").
-        const cut = lines.slice(maxLines);
-        for (const l of cut) rows.get(l)?.remove();
-        lines = lines.slice(0, maxLines);
-      }
+      // No cap here: cutting the newest lines would leave a hole before the waiting ones. The next
+      // append at the tail trims the oldest again.
       updateCount();
     },
     clear() {

@@ -6,7 +6,7 @@
 import { assert, emailFor, settle, uiLogin } from './helpers.mjs';
 
 /** Runs in the page: the helpers below are serialised with it. */
-function contrastTools() {
+export function contrastTools() {
   const parse = (c) => {
     const m = c.match(/rgba?\(([^)]+)\)/);
     if (!m) return null;
@@ -63,7 +63,7 @@ function tokenPairs(tools) {
   });
 }
 
-function pageTexts(tools) {
+export function pageTexts(tools) {
   const { parse, ratio, backgroundOf, blend } = eval(`(${tools})`)();
   const failures = [];
   let checked = 0;

@@ -2,7 +2,8 @@
 // the ingest API while the page watches it.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { api, apiLogin, assert, assertEqual, emailFor, settle, shot, uiLogin } from './helpers.mjs';
+import { contrastTools, pageTexts } from './contrast.e2e.mjs';
+import { api, apiLogin, assert, assertEqual, emailFor, shot, uiLogin } from './helpers.mjs';
 
 const ENGINEER = emailFor('ML_ENGINEER');
 
@@ -232,6 +233,39 @@ export const tests = [
         // The host says the run is not there (an empty state "Run not found", or the older error state).
         await page.locator('.state-empty, .state-error', { hasText: /Run not found|This run could not be opened/ }).waitFor();
         assertEqual(await page.locator('.log-line, .wf-row, .tl-mark, .data-table tbody tr').count(), 0, `nothing of the demo run shows on ${tab}`);
+      }
+    },
+  },
+  {
+    name: 'run tabs: every visible text of logs (a line marked), traces (list and a trace), events and artifacts meets WCAG AA in both themes',
+    async run({ page, baseUrl }) {
+      const { access_token } = await apiLogin(baseUrl, ENGINEER);
+      const b = await demoRun(baseUrl, access_token, 'bert-finetune-ab-b');
+      const trace = (await api(baseUrl, access_token, 'GET', `/runs/${b.id}/traces`)).body.items[0];
+      await uiLogin(page, ENGINEER);
+      const tools = contrastTools.toString();
+      const views = [
+        ['logs', '', '.log-line.level-warn'],
+        ['traces', '', '.data-table tbody tr'],
+        ['traces', `&trace=${trace.traceId}`, '.wf-row'],
+        ['events', '', '.tl-mark'],
+        ['artifacts', '', '.data-table tbody tr'],
+      ];
+      try {
+        for (const theme of ['light', 'dark']) {
+          await api(baseUrl, access_token, 'PUT', '/me/preferences', { theme });
+          for (const [tab, extra, ready] of views) {
+            await openTab(page, b.id, tab, extra);
+            await page.locator(ready).first().waitFor();
+            // The selected states are checked too: a marked log line, an open span.
+            if (tab === 'logs') await page.locator(ready).click();
+            const { checked, failures } = await page.evaluate(pageTexts, tools);
+            assert(checked > 20, `${theme} ${tab}: texts were found to check (${checked})`);
+            assert(failures.length === 0, `${theme} ${tab}${extra ? ' (trace)' : ''}: ${failures.length} of ${checked} texts under AA: ${failures.slice(0, 8).join('; ')}`);
+          }
+        }
+      } finally {
+        await api(baseUrl, access_token, 'PUT', '/me/preferences', { theme: 'light' });
       }
     },
   },

@@ -289,6 +289,8 @@ export const tests = [
         await page.locator('.data-table tbody tr').first().waitFor();
         await shot(page, screenshots, `${theme}-run-traces`);
         await openTab(page, b.id, 'traces', `&trace=${trace.traceId}`);
+        await page.locator('.wf-row').first().waitFor();
+        await shot(page, screenshots, `${theme}-run-trace-waterfall`);
         await page.locator('.wf-row', { hasText: 'backward_pass' }).click();
         await page.locator('.dialog-panel').waitFor();
         await shot(page, screenshots, `${theme}-run-trace-span`);

@@ -1,0 +1,315 @@
+import type { PanelAppend, PanelFrame, PanelHandle, PanelXRange, StatPanelOptions, TimeseriesPanelOptions, TimeseriesPanelSpec } from '@oneservice/plugin-sdk/ui';
+import type { ThemeController } from '../../core/theme/theme.js';
+import { compactNumber, formatDateTime, h } from '../dom.js';
+import { emptyState, errorState, loadingState } from '../states.js';
+import { readChartColors } from '../chart/chart-theme.js';
+import { loadEcharts } from '../chart/echarts-loader.js';
+import { appendPoints, bandData, bandMatters, ema, fieldConfig, formatPanelValue, lineData, nonFiniteMarks, seriesName } from './panel-data.js';
+
+type Echarts = Awaited<ReturnType<typeof loadEcharts>>['echarts'];
+type EChart = ReturnType<Echarts['init']>;
+
+/** A colour option may name a theme variable (`--chart-3`) so that it follows the theme. */
+function resolveColor(color: string | undefined, fallback: string): string {
+  if (!color) return fallback;
+  if (!color.startsWith('--')) return color;
+  return getComputedStyle(document.documentElement).getPropertyValue(color).trim() || fallback;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+interface DrawnSeries {
+  key: string;
+  name: string;
+  color: string;
+  format: (v: number | null | undefined) => string;
+  frame: PanelFrame;
+  field: PanelFrame['fields'][number];
+}
+
+/**
+ * The timeseries panel: lines (or bars) over time, step or epoch, with the min/max band of
+ * downsampled buckets, EMA smoothing over the faint raw curve, NaN/±Inf marks, log scale, drag to
+ * zoom, a crosshair shared by the panels of a group and live append. The legend is HTML buttons (reachable
+ * by keyboard, read by screen readers); the canvas carries an aria-label that says what it shows.
+ * `data-drawn` is set once ECharts has painted the current data: tests and screenshots wait on it.
+ */
+export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeController, format: (value: number) => string = compactNumber): PanelHandle {
+  let spec: TimeseriesPanelSpec = { ...initial, options: { ...initial.options } };
+  let frames: readonly PanelFrame[] = spec.frames;
+  let chart: EChart | null = null;
+  let disposed = false;
+  let zoom: PanelXRange | null = null;
+  let pending: PanelAppend[] = [];
+  let frameRequest = 0;
+  const hidden = new Set<string>();
+  const opts = (): TimeseriesPanelOptions => spec.options ?? {};
+
+  const plot = h('div', { class: 'chart-plot', style: `height:${spec.height ?? 240}px`, role: 'img' });
+  const overlay = h('div', { class: 'chart-overlay' }, loadingState('Loading chart…'));
+  const legend = h('div', { class: 'chart-legend', role: 'group', 'aria-label': 'Series' });
+  const resetZoom = h('button', { type: 'button', class: 'btn btn-ghost btn-small panel-reset-zoom', hidden: true, onclick: () => setZoom(null) }, 'Reset zoom');
+  const drawGroup = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Chart type' });
+  const drawButtons = (['line', 'bars'] as const).map((d) =>
+    h('button', { type: 'button', class: 'segmented-btn', 'aria-pressed': String((opts().draw ?? 'line') === d), onclick: () => handle.setOptions({ draw: d }) }, d === 'line' ? 'Line' : 'Bars'),
+  );
+  drawGroup.append(...drawButtons);
+  const el = h(
+    'div',
+    { class: 'chart panel panel-timeseries' },
+    h('div', { class: 'chart-toolbar' }, legend, h('span', { class: 'toolbar-spacer' }), resetZoom, h('span', { class: 'muted chart-hint' }, 'Drag to zoom'), opts().drawSwitch ? drawGroup : null),
+    h('div', { class: 'chart-stage' }, plot, overlay),
+  );
+
+  const xKind = () => frames[0]?.x.kind ?? 'time';
+  const formatX = (x: number) => (xKind() === 'time' ? formatDateTime(x) : `${xKind()} ${compactNumber(x)}`);
+  const hasData = () => frames.some((f) => f.fields.some((field) => field.values.some((v) => v !== null)));
+
+  function setZoom(next: PanelXRange | null) {
+    zoom = next;
+    resetZoom.hidden = next === null;
+    render();
+    opts().onZoom?.(next);
+  }
+
+  function renderLegend(drawn: DrawnSeries[]) {
+    const show = opts().legend ?? drawn.length + hidden.size > 1;
+    legend.hidden = !show;
+    if (!show) return legend.replaceChildren();
+    const all = allSeries();
+    legend.replaceChildren(
+      ...all.map((s) =>
+        h(
+          'button',
+          { type: 'button', class: 'legend-item', 'aria-pressed': String(!hidden.has(s.name)), title: hidden.has(s.name) ? `Show ${s.name}` : `Hide ${s.name}`, onclick: () => {
+            if (hidden.has(s.name)) hidden.delete(s.name);
+            else hidden.add(s.name);
+            render();
+            [...legend.querySelectorAll<HTMLElement>('.legend-item')].find((b) => b.textContent === s.name)?.focus();
+          } },
+          h('span', { class: 'legend-swatch', style: `background:${s.color}`, 'aria-hidden': 'true' }),
+          s.name,
+        ),
+      ),
+    );
+  }
+
+  /** Every field of every frame with its resolved config, name and colour (hidden ones included). */
+  function allSeries() {
+    const palette = readChartColors().palette;
+    const out: DrawnSeries[] = [];
+    let i = 0;
+    for (const frame of frames) {
+      for (const field of frame.fields) {
+        const config = fieldConfig(spec.fieldConfig, spec.overrides, frame, field);
+        const index = i++;
+        if (config.hidden) continue;
+        const name = seriesName(config, frame, field, frames.length);
+        out.push({ key: String(index), name, color: resolveColor(config.color, palette[index % palette.length]!), format: (v) => formatPanelValue(v, config, format), frame, field });
+      }
+    }
+    return out;
+  }
+
+  function option() {
+    const c = readChartColors();
+    const danger = resolveColor('--danger', '#c4263a');
+    const log = opts().scale === 'log';
+    const smoothing = opts().smoothing ?? 0;
+    const bars = opts().draw === 'bars';
+    const showBand = opts().band !== false;
+    const all = allSeries();
+    const drawn = all.filter((s) => !hidden.has(s.name));
+    const series: Record<string, unknown>[] = [];
+    let marks = 0;
+    let points = 0;
+    for (const s of drawn) {
+      const x = s.frame.x.values;
+      points += x.length;
+      if (showBand && !bars && bandMatters(s.field.band)) {
+        const band = bandData(x, s.field.band!, log);
+        const common = { type: 'line', stack: `band:${s.key}`, symbol: 'none', silent: true, connectNulls: false, lineStyle: { opacity: 0 }, z: 1 };
+        series.push({ ...common, id: `band-lo:${s.key}`, name: s.name, data: band.lower });
+        series.push({ ...common, id: `band-hi:${s.key}`, name: s.name, data: band.height, areaStyle: { color: s.color, opacity: 0.16 } });
+      }
+      const raw = lineData(x, s.field.values, log);
+      const base = { name: s.name, type: bars ? 'bar' : 'line', showSymbol: raw.length === 1, symbolSize: 5, connectNulls: false, barMaxWidth: 12, color: s.color, z: 3 };
+      if (smoothing > 0 && !bars) {
+        series.push({ ...base, id: `raw:${s.key}`, data: raw, lineStyle: { width: 1, opacity: 0.28 }, itemStyle: { opacity: 0.28 }, z: 2 });
+        series.push({ ...base, id: `main:${s.key}`, data: lineData(x, ema(s.field.values, smoothing), log), lineStyle: { width: 1.8 } });
+      } else {
+        series.push({ ...base, id: `main:${s.key}`, data: raw, lineStyle: { width: 1.5 } });
+      }
+      const bad = nonFiniteMarks(x, s.field.values, log);
+      marks += bad.length;
+      if (bad.length) {
+        series.push({
+          id: `marks:${s.key}`, name: s.name, type: 'scatter', symbol: 'triangle', symbolSize: 9, z: 4,
+          itemStyle: { color: danger, borderColor: c.background, borderWidth: 1 },
+          data: bad.map((m) => [m.x, m.y]),
+        });
+      }
+    }
+    const byKey = new Map(drawn.map((s) => [s.key, s]));
+    const lastX = frames[0]?.x.values[frames[0].x.values.length - 1];
+    el.dataset.xKind = xKind();
+    el.dataset.points = String(points);
+    el.dataset.marks = String(marks);
+    el.dataset.smoothing = String(smoothing);
+    el.dataset.scale = log ? 'log' : 'linear';
+    if (lastX !== undefined) el.dataset.lastX = String(lastX);
+    else delete el.dataset.lastX;
+    const xs = frames.flatMap((f) => (f.x.values.length ? [f.x.values[0]!, f.x.values[f.x.values.length - 1]!] : []));
+    // The canvas is invisible to screen readers; say what it shows.
+    plot.setAttribute(
+      'aria-label',
+      `${spec.title ?? 'Chart'}: ${drawn.map((s) => s.name).join(', ') || 'no series'} over ${xKind()}` +
+        (xs.length ? ` from ${formatX(Math.min(...xs))} to ${formatX(Math.max(...xs))}` : '') +
+        `, ${points} points${smoothing > 0 ? `, smoothed ${smoothing}` : ''}${log ? ', log scale' : ''}${marks ? `, ${marks} NaN or infinite values marked` : ''}`,
+    );
+    return {
+      drawn,
+      option: {
+        color: c.palette,
+        backgroundColor: 'transparent',
+        animation: false,
+        textStyle: { color: c.text, fontFamily: 'inherit' },
+        grid: { left: 8, right: 16, top: 12, bottom: 8, containLabel: true },
+        tooltip: {
+          trigger: 'axis',
+          backgroundColor: c.background,
+          borderColor: c.grid,
+          textStyle: { color: c.text, fontSize: 12 },
+          axisPointer: { type: 'line', lineStyle: { color: c.muted } },
+          formatter: (params: unknown) => tooltipHtml(params as TooltipParam[], byKey, smoothing > 0),
+        },
+        brush: { xAxisIndex: 'all', brushType: 'lineX', brushMode: 'single', throttleType: 'debounce', brushStyle: { color: 'rgba(99,44,166,0.15)', borderColor: c.palette[0] }, outOfBrush: { colorAlpha: 0.3 } },
+        xAxis: {
+          type: xKind() === 'time' ? 'time' : 'value',
+          min: zoom?.from ?? 'dataMin',
+          max: zoom?.to ?? 'dataMax',
+          axisLine: { lineStyle: { color: c.grid } },
+          axisLabel: { color: c.muted, hideOverlap: true, ...(xKind() === 'time' ? {} : { formatter: (v: number) => compactNumber(v) }) },
+          splitLine: { show: false },
+        },
+        yAxis: { type: log ? 'log' : 'value', scale: true, axisLabel: { color: c.muted, formatter: (v: number) => format(v) }, splitLine: { lineStyle: { color: c.grid } } },
+        series,
+      },
+    };
+
+    function tooltipHtml(params: TooltipParam[], keys: Map<string, DrawnSeries>, smoothed: boolean): string {
+      const first = params[0];
+      if (!first) return '';
+      const x = Array.isArray(first.value) ? first.value[0] : undefined;
+      const rows: string[] = [];
+      const byId = new Map(params.map((p) => [p.seriesId, p]));
+      for (const p of params) {
+        const [kind, key] = p.seriesId.split(':') as [string, string];
+        if (kind !== 'main') continue;
+        const s = keys.get(key);
+        if (!s) continue;
+        const index = p.dataIndex;
+        const value = s.field.values[index];
+        let text = `<b>${escapeHtml(s.format(smoothed ? (p.value as [number, number | null])[1] : value))}</b>`;
+        if (smoothed) text += ` <span style="opacity:.7">raw ${escapeHtml(s.format(value))}</span>`;
+        const lo = s.field.band?.min[index];
+        const hi = s.field.band?.max[index];
+        if (byId.has(`band-lo:${key}`) && lo !== hi) text += ` <span style="opacity:.7">min ${escapeHtml(s.format(lo))} · max ${escapeHtml(s.format(hi))}</span>`;
+        rows.push(`<div><span style="display:inline-block;width:8px;height:8px;border-radius:2px;margin-right:6px;background:${s.color}"></span>${escapeHtml(s.name)}: ${text}</div>`);
+      }
+      return `<div style="margin-bottom:2px;opacity:.8">${escapeHtml(x === undefined ? '' : formatX(x))}</div>${rows.join('')}`;
+    }
+  }
+
+  function render() {
+    overlay.hidden = hasData();
+    if (!hasData()) overlay.replaceChildren(emptyState(spec.empty ?? { title: 'No data yet', detail: 'Points appear here as they are sent.' }));
+    const { drawn, option: opt } = option();
+    renderLegend(drawn);
+    if (!chart) return;
+    delete el.dataset.drawn;
+    chart.setOption(opt, { notMerge: true, lazyUpdate: false });
+    // Dragging on the plot starts a brush selection; it is re-armed after every render.
+    chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+  }
+
+  loadEcharts().then(
+    ({ echarts }) => {
+      if (disposed) return;
+      chart = echarts.init(plot, undefined, { renderer: 'canvas' });
+      const group = opts().group;
+      if (group) {
+        chart.group = group;
+        echarts.connect(group);
+      }
+      chart.on('finished', () => {
+        el.dataset.drawn = 'true';
+        if (el.dataset.lastX !== undefined) el.dataset.drawnLastX = el.dataset.lastX;
+      });
+      chart.on('brushEnd', (params: unknown) => {
+        const area = (params as { areas?: { coordRange?: [number, number]; range?: [number, number] }[] }).areas?.[0];
+        chart?.dispatchAction({ type: 'brush', areas: [] });
+        const range = area?.coordRange;
+        const pixels = area?.range;
+        if (!range || !pixels || Math.abs(pixels[1] - pixels[0]) < 6) return; // a click, not a drag
+        setZoom({ kind: xKind(), from: Math.min(range[0], range[1]), to: Math.max(range[0], range[1]) });
+      });
+      render();
+    },
+    () => overlay.replaceChildren(errorState({ title: 'The chart library could not be loaded', detail: 'Reload the page to try again.' })),
+  );
+
+  const resize = new ResizeObserver(() => chart?.resize());
+  resize.observe(plot);
+  const unsubscribeTheme = theme.subscribe(() => render());
+
+  const handle: PanelHandle = {
+    el,
+    get spec() {
+      return { ...spec, frames };
+    },
+    setFrames(next) {
+      frames = next;
+      if (zoom && zoom.kind !== xKind()) {
+        zoom = null;
+        resetZoom.hidden = true;
+      }
+      render();
+    },
+    setOptions(patch: Partial<TimeseriesPanelOptions & StatPanelOptions>) {
+      const { reduce: _reduce, sparkline: _sparkline, ...own } = patch;
+      const previousKind = xKind();
+      spec = { ...spec, options: { ...spec.options, ...own } };
+      drawButtons.forEach((b, i) => b.setAttribute('aria-pressed', String((i === 0 ? 'line' : 'bars') === (opts().draw ?? 'line'))));
+      if (zoom && zoom.kind !== previousKind) zoom = null;
+      render();
+    },
+    append(points) {
+      pending.push(...points);
+      if (frameRequest) return;
+      frameRequest = requestAnimationFrame(() => {
+        frameRequest = 0;
+        const batch = pending;
+        pending = [];
+        frames = appendPoints(frames, batch);
+        render();
+      });
+    },
+    dispose() {
+      disposed = true;
+      if (frameRequest) cancelAnimationFrame(frameRequest);
+      resize.disconnect();
+      unsubscribeTheme();
+      chart?.dispose();
+      chart = null;
+    },
+  };
+  render();
+  return handle;
+}
+
+interface TooltipParam {
+  seriesId: string;
+  dataIndex: number;
+  value: unknown;
+}

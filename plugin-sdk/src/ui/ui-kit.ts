@@ -355,8 +355,6 @@ export interface PanelGridPos {
 export interface PanelGridOptions {
   /** Crosshair group of the grid's timeseries panels (default: one group per grid). */
   group?: string;
-  /** Card title above each panel (default true). */
-  titles?: boolean;
 }
 export interface PanelGridHandle {
   el: HTMLElement;

@@ -180,3 +180,19 @@ export function thresholdColor(v: PanelValue, thresholds: readonly { value: numb
   for (const t of [...thresholds].sort((a, b) => a.value - b.value)) if (v >= t.value) color = t.color;
   return color;
 }
+
+/**
+ * Numbers on a panel's axis and tooltip: compact for large values (1.2k, 3.4M), three significant
+ * digits below 1 and an exponent below 0.001, so a learning rate of 3e-4 never reads as 0.000.
+ */
+export function axisNumber(n: number): string {
+  const abs = Math.abs(n);
+  if (n === 0 || !Number.isFinite(n)) return String(n);
+  if (abs < 1e-3) return n.toExponential(1).replace('e-', 'e−');
+  if (abs < 1) return String(Number(n.toPrecision(3)));
+  if (abs < 1e3) return String(Number(n.toPrecision(4)));
+  const fmt = (v: number, s: string) => `${Number(v.toFixed(Math.abs(v) < 10 ? 2 : 1))}${s}`;
+  if (abs >= 1e9) return fmt(n / 1e9, 'G');
+  if (abs >= 1e6) return fmt(n / 1e6, 'M');
+  return fmt(n / 1e3, 'k');
+}

@@ -34,10 +34,9 @@ export function createPanelGrid(panel: (spec: PanelSpec) => PanelHandle) {
         const withGroup: PanelSpec = spec.type === 'timeseries' ? { ...spec, height, options: { group, ...spec.options } } : { ...spec, height };
         const p = panel(withGroup);
         items.push(p);
-        const titleId = uid('panel');
-        const title = options.titles !== false && spec.title && spec.type !== 'stat' ? h('h3', { class: 'panel-title', id: titleId }, spec.title) : null;
+        // Panels draw their own title (a timeseries in its toolbar, a stat as its label).
         const description = spec.description ? h('div', { class: 'panel-description muted' }, spec.description) : null;
-        el.append(h('section', { class: `panel-cell panel-cell-${spec.type}`, style: `--panel-w:${Math.min(24, Math.max(1, gridPos.w))}`, 'aria-labelledby': title ? titleId : undefined }, title, description, p.el));
+        el.append(h('section', { class: `panel-cell panel-cell-${spec.type}`, style: `--panel-w:${Math.min(24, Math.max(1, gridPos.w))}`, 'aria-label': spec.title }, p.el, description));
         return p;
       },
       panels: () => [...items],

@@ -4,7 +4,7 @@ import { compactNumber, formatDateTime, h } from '../dom.js';
 import { emptyState, errorState, loadingState } from '../states.js';
 import { readChartColors } from '../chart/chart-theme.js';
 import { loadEcharts } from '../chart/echarts-loader.js';
-import { appendPoints, bandData, bandMatters, ema, fieldConfig, formatPanelValue, lineData, nonFiniteMarks, seriesName } from './panel-data.js';
+import { appendPoints, axisNumber, bandData, bandMatters, ema, fieldConfig, formatPanelValue, lineData, nonFiniteMarks, seriesName } from './panel-data.js';
 
 type Echarts = Awaited<ReturnType<typeof loadEcharts>>['echarts'];
 type EChart = ReturnType<Echarts['init']>;
@@ -34,7 +34,7 @@ interface DrawnSeries {
  * by keyboard, read by screen readers); the canvas carries an aria-label that says what it shows.
  * `data-drawn` is set once ECharts has painted the current data: tests and screenshots wait on it.
  */
-export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeController, format: (value: number) => string = compactNumber): PanelHandle {
+export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeController, format: (value: number) => string = axisNumber): PanelHandle {
   let spec: TimeseriesPanelSpec = { ...initial, options: { ...initial.options } };
   let frames: readonly PanelFrame[] = spec.frames;
   let chart: EChart | null = null;
@@ -57,7 +57,7 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
   const el = h(
     'div',
     { class: 'chart panel panel-timeseries' },
-    h('div', { class: 'chart-toolbar' }, legend, h('span', { class: 'toolbar-spacer' }), resetZoom, h('span', { class: 'muted chart-hint' }, 'Drag to zoom'), opts().drawSwitch ? drawGroup : null),
+    h('div', { class: 'chart-toolbar' }, spec.title ? h('h3', { class: 'panel-title', title: spec.title }, spec.title) : null, legend, h('span', { class: 'toolbar-spacer' }), resetZoom, h('span', { class: 'muted chart-hint' }, 'Drag to zoom'), opts().drawSwitch ? drawGroup : null),
     h('div', { class: 'chart-stage' }, plot, overlay),
   );
 
@@ -130,7 +130,8 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
         const band = bandData(x, s.field.band!, log);
         const common = { type: 'line', stack: `band:${s.key}`, symbol: 'none', silent: true, connectNulls: false, lineStyle: { opacity: 0 }, z: 1 };
         series.push({ ...common, id: `band-lo:${s.key}`, name: s.name, data: band.lower });
-        series.push({ ...common, id: `band-hi:${s.key}`, name: s.name, data: band.height, areaStyle: { color: s.color, opacity: 0.16 } });
+        // The band's top edge stays faintly visible: it is where a spike averaged away in the line shows.
+        series.push({ ...common, id: `band-hi:${s.key}`, name: s.name, data: band.height, lineStyle: { color: s.color, opacity: 0.45, width: 1 }, areaStyle: { color: s.color, opacity: 0.18 } });
       }
       const raw = lineData(x, s.field.values, log);
       const base = { name: s.name, type: bars ? 'bar' : 'line', showSymbol: raw.length === 1, symbolSize: 5, connectNulls: false, barMaxWidth: 12, color: s.color, z: 3 };

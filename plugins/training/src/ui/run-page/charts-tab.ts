@@ -4,6 +4,7 @@ import type { LiveMetrics, MetricNames, MetricSeries, Run, SeriesAxis } from '..
 import { type ChartSettings, chartSettingsQuery, readChartSettings } from './charts/chart-settings.js';
 import { frameFromSeries, fromWire, isSystemMetric, liveX } from './charts/series-frame.js';
 import type { RunTab } from './run-tab.js';
+import { subscribeRunStream } from './run-stream.js';
 
 /** Buckets per chart: about one per horizontal pixel of a third-of-the-page panel. */
 const POINTS = 600;
@@ -139,44 +140,34 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
   }
 
   // ——— live: the run stream's `metrics` events append to the panels ———
-  let source: EventSource | null = null;
-  let retry: ReturnType<typeof setTimeout> | null = null;
   let reloadSoon: ReturnType<typeof setTimeout> | null = null;
-  const follow = () => {
-    if (closed) return;
-    source = new EventSource(ctx.api.url(`/api/v1/runs/${encodeURIComponent(run.id)}/stream`));
-    source.addEventListener('metrics', (ev) => {
-      const message = JSON.parse((ev as MessageEvent<string>).data) as LiveMetrics;
-      let unknown = false;
-      for (const point of message.points) {
-        const panel = panels.get(point.name);
-        if (!panel) {
-          unknown = true;
-          continue;
-        }
-        const x = liveX(point, settings.x);
-        if (x === null) continue;
-        panel.append([{ x, values: { [point.name]: fromWire(point.value) } }]);
+  const onLive = (message: LiveMetrics) => {
+    let unknown = false;
+    for (const point of message.points) {
+      const panel = panels.get(point.name);
+      if (!panel) {
+        unknown = true;
+        continue;
       }
-      // A metric logged for the first time needs its own panel: read the grid again (once for a
-      // burst of new names, as when the system sampler starts).
-      if (unknown && !reloadSoon) reloadSoon = setTimeout(() => {
+      const x = liveX(point, settings.x);
+      if (x === null) continue;
+      panel.append([{ x, values: { [point.name]: fromWire(point.value) } }]);
+    }
+    // A metric logged for the first time needs its own panel: read the grid again (once for a
+    // burst of new names, as when the system sampler starts).
+    if (unknown && !reloadSoon) {
+      reloadSoon = setTimeout(() => {
         reloadSoon = null;
         void load();
       }, 1500);
-    });
-    source.onerror = () => {
-      source?.close();
-      retry = setTimeout(follow, 3000);
-    };
+    }
   };
 
   void load();
-  if (run.status === 'running') follow();
+  const unsubscribe = run.status === 'running' ? subscribeRunStream(ctx.api, run.id, ({ event, data }) => event === 'metrics' && onLive(data as LiveMetrics)) : () => {};
   return () => {
     closed = true;
-    source?.close();
-    if (retry) clearTimeout(retry);
+    unsubscribe();
     if (reloadSoon) clearTimeout(reloadSoon);
     for (const g of grids) g.clear();
   };

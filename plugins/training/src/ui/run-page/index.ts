@@ -2,6 +2,7 @@
 import type { ApiErrorLike, ShellContext } from '@oneservice/plugin-sdk/ui';
 import type { Run } from '../api-types.js';
 import { runHeader } from './run-header.js';
+import { subscribeRunStream } from './run-stream.js';
 import { RUN_TABS } from './tabs.js';
 
 const isNotFound = (e: unknown) => typeof e === 'object' && e !== null && (e as Partial<ApiErrorLike>).status === 404;
@@ -67,6 +68,8 @@ export function mountRunPage(el: HTMLElement, ctx: ShellContext, runId: string):
       if (closed) return;
       run = first;
       ctx.setTitle(first.name);
+      // A run's charts, logs and events cover the whole run, whatever the global time range.
+      ctx.hideTimeRange();
       showHeader(first);
       el.replaceChildren(headerSlot, tabBar.el, panel);
       mountTab(true);
@@ -100,39 +103,14 @@ export function mountRunPage(el: HTMLElement, ctx: ShellContext, runId: string):
   };
 }
 
-/**
- * Listens to the run's stream and calls back when its status changes (`status` events; a
- * reconnect re-reads too, since a change may have happened while the stream was down).
- */
+/** Calls back when the run stream says the status changed (the `hello` of each connect included). */
 function followStatus(ctx: ShellContext, runId: string, initial: string, onChange: () => Promise<void>): () => void {
   let status = initial;
-  let source: EventSource | null = null;
-  let stopped = false;
-  const open = () => {
-    if (stopped) return;
-    // A fresh URL per connection: it carries a short-lived access token.
-    source = new EventSource(ctx.api.url(`/api/v1/runs/${encodeURIComponent(runId)}/stream`));
-    source.addEventListener('hello', (ev) => {
-      const hello = JSON.parse((ev as MessageEvent<string>).data) as { status?: string };
-      if (hello.status && hello.status !== status) {
-        status = hello.status;
-        void onChange().catch(() => undefined);
-      }
-    });
-    source.addEventListener('status', (ev) => {
-      const message = JSON.parse((ev as MessageEvent<string>).data) as { status?: string };
-      if (message.status) status = message.status;
-      void onChange().catch(() => undefined);
-    });
-    source.onerror = () => {
-      // EventSource retries with the same (soon expired) token; reopen with a fresh one instead.
-      source?.close();
-      setTimeout(open, 3000);
-    };
-  };
-  open();
-  return () => {
-    stopped = true;
-    source?.close();
-  };
+  return subscribeRunStream(ctx.api, runId, ({ event, data }) => {
+    if (event !== 'hello' && event !== 'status') return;
+    const next = (data as { status?: string }).status;
+    if (!next || next === status) return;
+    status = next;
+    void onChange().catch(() => undefined);
+  });
 }

@@ -295,7 +295,7 @@ export interface TimeseriesPanelOptions {
   legend?: boolean;
   /** Draw the min/max band of fields that have one (default true). */
   band?: boolean;
-  /** Panels of one group share the crosshair and tooltip position. */
+  /** Panels of one group share the crosshair, the tooltip position and the drag-to-zoom (reset with it too). */
   group?: string;
   /**
    * Drag across the plot: the panel shows the interval at once and calls back so the page can
@@ -353,7 +353,7 @@ export interface PanelGridPos {
   h?: number;
 }
 export interface PanelGridOptions {
-  /** Crosshair group of the grid's timeseries panels (default: one group per grid). */
+  /** Crosshair and zoom group of the grid's timeseries panels (default: one group per grid). */
   group?: string;
 }
 export interface PanelGridHandle {

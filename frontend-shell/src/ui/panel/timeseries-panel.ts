@@ -16,6 +16,12 @@ function resolveColor(color: string | undefined, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(color).trim() || fallback;
 }
 
+/**
+ * Panels of a group are connected in ECharts (crosshair, tooltip, and the drag-to-zoom brush, so a
+ * zoom applies to the whole group); resetting the zoom of one resets the group's too.
+ */
+const groups = new Map<string, Set<{ unzoom(): void }>>();
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 interface DrawnSeries {
@@ -48,7 +54,18 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
   const plot = h('div', { class: 'chart-plot', style: `height:${spec.height ?? 240}px`, role: 'img' });
   const overlay = h('div', { class: 'chart-overlay' }, loadingState('Loading chart…'));
   const legend = h('div', { class: 'chart-legend', role: 'group', 'aria-label': 'Series' });
-  const resetZoom = h('button', { type: 'button', class: 'btn btn-ghost btn-small panel-reset-zoom', hidden: true, onclick: () => setZoom(null) }, 'Reset zoom');
+  const unzoom = () => {
+    if (zoom) setZoom(null);
+  };
+  const member = { unzoom };
+  const group = initial.options?.group;
+  if (group) {
+    if (!groups.has(group)) groups.set(group, new Set());
+    groups.get(group)!.add(member);
+  }
+  const resetZoom = h('button', { type: 'button', class: 'btn btn-ghost btn-small panel-reset-zoom', hidden: true, onclick: () => {
+    for (const m of group ? [...(groups.get(group) ?? [])] : [member]) m.unzoom();
+  } }, 'Reset zoom');
   const drawGroup = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Chart type' });
   const drawButtons = (['line', 'bars'] as const).map((d) =>
     h('button', { type: 'button', class: 'segmented-btn', 'aria-pressed': String((opts().draw ?? 'line') === d), onclick: () => handle.setOptions({ draw: d }) }, d === 'line' ? 'Line' : 'Bars'),
@@ -238,7 +255,6 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
     ({ echarts }) => {
       if (disposed) return;
       chart = echarts.init(plot, undefined, { renderer: 'canvas' });
-      const group = opts().group;
       if (group) {
         chart.group = group;
         echarts.connect(group);
@@ -298,6 +314,10 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
     },
     dispose() {
       disposed = true;
+      if (group) {
+        groups.get(group)?.delete(member);
+        if (groups.get(group)?.size === 0) groups.delete(group);
+      }
       if (frameRequest) cancelAnimationFrame(frameRequest);
       resize.disconnect();
       unsubscribeTheme();

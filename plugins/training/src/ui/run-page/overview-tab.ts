@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { LogLine, ShellContext } from '@oneservice/plugin-sdk/ui';
 import type { MetricSummary, Run, RunEventRecord, RunLogRecord } from '../api-types.js';
+import { isSystemMetric } from './charts/series-frame.js';
 import { groupTags, isHash, textOf } from './overview/run-facts.js';
 import { formatDuration, runDuration, statusChip } from './run-header.js';
 import type { RunTab } from './run-tab.js';
@@ -84,13 +85,14 @@ function mountOverview(el: HTMLElement, ctx: ShellContext, run: Run): () => void
   const tagsCard = ui.card({ title: 'Tags and provenance', span: 4, body: tagsBody.length ? tagsBody : ui.empty({ title: 'No tags' }) });
 
   // ——— system: the run's system tags and the SDK sampler's latest figures ———
-  const sysMetrics = metrics.filter((m) => m.name.startsWith('system/'));
+  const sysMetrics = metrics.filter((m) => isSystemMetric(m.name));
   const gib = (v: Wire) => (typeof v === 'number' ? `${(v / 2 ** 30).toFixed(1)} GiB` : fmt(v));
   const gpus = new Set(sysMetrics.map((m) => /^system\/gpu(\d+)\//.exec(m.name)?.[1]).filter(Boolean));
   const sysEntries: [string, Node | string][] = [['Framework', run.framework ?? '—'], ...tags.system.map(([k, v]): [string, Node | string] => [k, valueNode(k, v)])];
   if (gpus.size) sysEntries.push(['GPUs', String(gpus.size)]);
-  for (const m of sysMetrics.filter((x) => /(memory_total_bytes|cpu_percent|utilization)$/.test(x.name))) {
-    sysEntries.push([m.name.slice('system/'.length), /bytes$/.test(m.name) ? gib(m.last) : fmt(m.last)]);
+  // Totals and utilisation say what the machine was; the Charts tab has the curves.
+  for (const m of sysMetrics.filter((x) => !/(memory_used_bytes|process_rss_bytes)$/.test(x.name)).slice(0, 12)) {
+    sysEntries.push([m.name.replace(/^system\//, ''), /bytes$/.test(m.name) ? gib(m.last) : fmt(m.last)]);
   }
   const systemBody: Node[] = [kv(sysEntries)];
   if (!sysMetrics.length) systemBody.push(h('p', { class: 'muted run-card-note' }, 'No system metrics were sent: the SDK samples CPU, memory and GPUs while system metrics are on.'));

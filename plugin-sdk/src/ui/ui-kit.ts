@@ -318,6 +318,8 @@ interface PanelBase {
   height?: number;
   /** Shown when no field has a value. */
   empty?: { title: string; detail?: string };
+  /** The frames are still being fetched: the panel shows a loading state until `setFrames`. */
+  loading?: boolean;
 }
 export interface TimeseriesPanelSpec extends PanelBase {
   type: 'timeseries';

@@ -17,10 +17,15 @@ function resolveColor(color: string | undefined, fallback: string): string {
 }
 
 /**
- * Panels of a group are connected in ECharts (crosshair, tooltip, and the drag-to-zoom brush, so a
- * zoom applies to the whole group); resetting the zoom of one resets the group's too.
+ * Panels of a group are connected in ECharts (crosshair and tooltip) and share the zoom: a drag on
+ * one zooms every panel of the group on the same x kind, and Reset zoom resets them all.
  */
-const groups = new Map<string, Set<{ unzoom(): void }>>();
+interface GroupMember {
+  kind(): PanelXRange['kind'];
+  zoomTo(range: PanelXRange | null): void;
+}
+const groups = new Map<string, Set<GroupMember>>();
+const membersOf = (group: string | undefined, self: GroupMember) => (group ? [...(groups.get(group) ?? [])] : [self]);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -54,18 +59,22 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
   const plot = h('div', { class: 'chart-plot', style: `height:${spec.height ?? 240}px`, role: 'img' });
   const overlay = h('div', { class: 'chart-overlay' }, loadingState('Loading chart…'));
   const legend = h('div', { class: 'chart-legend', role: 'group', 'aria-label': 'Series' });
-  const unzoom = () => {
-    if (zoom) setZoom(null);
+  const member: GroupMember = {
+    kind: () => xKind(),
+    zoomTo: (range) => {
+      if (range === null ? zoom !== null : range.kind === xKind()) setZoom(range);
+    },
   };
-  const member = { unzoom };
   const group = initial.options?.group;
   if (group) {
     if (!groups.has(group)) groups.set(group, new Set());
     groups.get(group)!.add(member);
   }
   const resetZoom = h('button', { type: 'button', class: 'btn btn-ghost btn-small panel-reset-zoom', hidden: true, onclick: () => {
-    for (const m of group ? [...(groups.get(group) ?? [])] : [member]) m.unzoom();
+    for (const m of membersOf(group, member)) m.zoomTo(null);
   } }, 'Reset zoom');
+  /** The band the user drags across the plot (an HTML overlay: ECharts' brush costs 10 KB gzip and a redraw per panel). */
+  const selection = h('div', { class: 'panel-selection', hidden: true, 'aria-hidden': 'true' });
   const drawGroup = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Chart type' });
   const drawButtons = (['line', 'bars'] as const).map((d) =>
     h('button', { type: 'button', class: 'segmented-btn', 'aria-pressed': String((opts().draw ?? 'line') === d), onclick: () => handle.setOptions({ draw: d }) }, d === 'line' ? 'Line' : 'Bars'),
@@ -75,7 +84,7 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
     'div',
     { class: 'chart panel panel-timeseries' },
     h('div', { class: 'chart-toolbar' }, spec.title ? h('h3', { class: 'panel-title', title: spec.title }, spec.title) : null, legend, h('span', { class: 'toolbar-spacer' }), resetZoom, h('span', { class: 'muted chart-hint' }, 'Drag to zoom'), opts().drawSwitch ? drawGroup : null),
-    h('div', { class: 'chart-stage' }, plot, overlay),
+    h('div', { class: 'chart-stage' }, plot, selection, overlay),
   );
 
   const xKind = () => frames[0]?.x.kind ?? 'time';
@@ -130,7 +139,7 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
 
   function option() {
     const c = readChartColors();
-    const danger = resolveColor('--danger', '#c4263a');
+    const danger = c.danger;
     const log = opts().scale === 'log';
     const smoothing = opts().smoothing ?? 0;
     const bars = opts().draw === 'bars';
@@ -162,8 +171,9 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
       marks += bad.length;
       if (bad.length) {
         series.push({
-          id: `marks:${s.key}`, name: s.name, type: 'scatter', symbol: 'triangle', symbolSize: 9, z: 4,
-          itemStyle: { color: danger, borderColor: c.background, borderWidth: 1 },
+          // A line series that draws only its symbols: no scatter chart to load for a few marks.
+          id: `marks:${s.key}`, name: s.name, type: 'line', symbol: 'triangle', symbolSize: 9, showSymbol: true, showAllSymbol: true, silent: true, z: 4,
+          lineStyle: { opacity: 0 }, itemStyle: { color: danger, borderColor: c.background, borderWidth: 1 },
           data: bad.map((m) => [m.x, m.y]),
         });
       }
@@ -201,7 +211,6 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
           axisPointer: { type: 'line', lineStyle: { color: c.muted } },
           formatter: (params: unknown) => tooltipHtml(params as TooltipParam[], byKey, smoothing > 0),
         },
-        brush: { xAxisIndex: 'all', brushType: 'lineX', brushMode: 'single', throttleType: 'debounce', brushStyle: { color: 'rgba(99,44,166,0.15)', borderColor: c.palette[0] }, outOfBrush: { colorAlpha: 0.3 } },
         xAxis: {
           type: xKind() === 'time' ? 'time' : 'value',
           min: zoom?.from ?? 'dataMin',
@@ -239,7 +248,9 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
     }
   }
 
+  let awaitingFrames = spec.loading === true;
   function render() {
+    if (awaitingFrames) return;
     overlay.hidden = hasData();
     if (!hasData()) overlay.replaceChildren(emptyState(spec.empty ?? { title: 'No data yet', detail: 'Points appear here as they are sent.' }));
     const { drawn, option: opt } = option();
@@ -247,8 +258,6 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
     if (!chart) return;
     delete el.dataset.drawn;
     chart.setOption(opt, { notMerge: true, lazyUpdate: false });
-    // Dragging on the plot starts a brush selection; it is re-armed after every render.
-    chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
   }
 
   loadEcharts().then(
@@ -263,21 +272,54 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
         el.dataset.drawn = 'true';
         if (el.dataset.lastX !== undefined) el.dataset.drawnLastX = el.dataset.lastX;
       });
-      chart.on('brushEnd', (params: unknown) => {
-        const area = (params as { areas?: { coordRange?: [number, number]; range?: [number, number] }[] }).areas?.[0];
-        chart?.dispatchAction({ type: 'brush', areas: [] });
-        const range = area?.coordRange;
-        const pixels = area?.range;
-        if (!range || !pixels || Math.abs(pixels[1] - pixels[0]) < 6) return; // a click, not a drag
-        setZoom({ kind: xKind(), from: Math.min(range[0], range[1]), to: Math.max(range[0], range[1]) });
-      });
+      wireDragZoom(chart);
       render();
     },
     () => overlay.replaceChildren(errorState({ title: 'The chart library could not be loaded', detail: 'Reload the page to try again.' })),
   );
 
-  const resize = new ResizeObserver(() => chart?.resize());
+  // The observer also fires once when observing starts; ECharts already has that size.
+  let size = '';
+  const resize = new ResizeObserver(([entry]) => {
+    const next = `${Math.round(entry?.contentRect.width ?? 0)}x${Math.round(entry?.contentRect.height ?? 0)}`;
+    if (next === size) return;
+    const first = size === '';
+    size = next;
+    if (!first) chart?.resize();
+  });
   resize.observe(plot);
+
+  /** Drag across the plot → a zoom to that x interval, for this panel's whole group. */
+  function wireDragZoom(c: EChart) {
+    const zr = c.getZr();
+    let startX: number | null = null;
+    let lastX = 0;
+    const toX = (px: number) => (c.convertFromPixel({ xAxisIndex: 0 }, px) as unknown as number);
+    zr.on('mousedown', (e: { offsetX: number; offsetY: number }) => {
+      if (!c.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
+      startX = e.offsetX;
+      lastX = e.offsetX;
+    });
+    zr.on('mousemove', (e: { offsetX: number }) => {
+      if (startX === null) return;
+      lastX = e.offsetX;
+      selection.hidden = Math.abs(lastX - startX) < 3;
+      selection.style.left = `${Math.min(startX, lastX)}px`;
+      selection.style.width = `${Math.abs(lastX - startX)}px`;
+    });
+    const finish = () => {
+      if (startX === null) return;
+      const [a, b] = [Math.min(startX, lastX), Math.max(startX, lastX)];
+      startX = null;
+      selection.hidden = true;
+      if (b - a < 6) return; // a click, not a drag
+      const range = { kind: xKind(), from: toX(a), to: toX(b) };
+      if (!Number.isFinite(range.from) || !Number.isFinite(range.to)) return;
+      for (const m of membersOf(group, member)) m.zoomTo(range);
+    };
+    zr.on('mouseup', finish);
+    zr.on('globalout', finish);
+  }
   const unsubscribeTheme = theme.subscribe(() => render());
 
   const handle: PanelHandle = {
@@ -287,6 +329,7 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
     },
     setFrames(next) {
       frames = next;
+      awaitingFrames = false;
       if (zoom && zoom.kind !== xKind()) {
         zoom = null;
         resetZoom.hidden = true;

@@ -26,8 +26,6 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
   let closed = false;
   let generation = 0;
   const panels = new Map<string, PanelHandle>();
-  /** The x range each zoomed panel shows, so a live point beyond it is not fetched in again. */
-  const zooms = new Map<string, PanelXRange>();
   const group = `run-${run.id}`;
   const grids: PanelGridHandle[] = [];
   const content = h('div', { class: 'run-charts' });
@@ -74,21 +72,20 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
   const fetchSeries = (name: string, axis: SeriesAxis, range: PanelXRange | null) =>
     ctx.api.get<MetricSeries>(base, { silent: true, query: { name, by: axis, points: POINTS, from: range?.from, to: range?.to } });
 
-  const addPanel = (grid: PanelGridHandle, series: MetricSeries) => {
-    const name = series.name;
+  /** A panel per metric, drawn as soon as its own series arrives (one slow series holds up no other). */
+  const addPanel = (grid: PanelGridHandle, name: string, series: Promise<MetricSeries>) => {
     const panel = grid.add(
       {
         type: 'timeseries',
         title: name,
-        frames: [frameFromSeries(series)],
+        frames: [],
+        loading: true,
         options: {
           smoothing: settings.smoothing,
           scale: settings.log ? 'log' : 'linear',
           legend: false,
           group,
           onZoom: (range) => {
-            if (range) zooms.set(name, range);
-            else zooms.delete(name);
             const asked = generation;
             fetchSeries(name, settings.x, range).then(
               (finer) => asked === generation && !closed && panel.setFrames([frameFromSeries(finer)]),
@@ -101,6 +98,15 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
     );
     panel.el.dataset.metric = name;
     panels.set(name, panel);
+    const asked = generation;
+    series.then(
+      (s) => asked === generation && !closed && panel.setFrames([frameFromSeries(s)]),
+      (e: Error) => {
+        if (asked !== generation || closed) return;
+        panel.el.replaceChildren(ctx.ui.error({ title: 'This metric could not be loaded', detail: e.message }));
+        panel.el.dataset.drawn = 'true';
+      },
+    );
   };
 
   async function load() {
@@ -108,7 +114,6 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
     for (const g of grids) g.clear();
     grids.length = 0;
     panels.clear();
-    zooms.clear();
     content.replaceChildren(ctx.ui.loading('Loading charts…'));
     try {
       const { names } = await ctx.api.get<MetricNames>(base, { silent: true });
@@ -117,22 +122,17 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
         content.replaceChildren(ctx.ui.empty({ title: 'No metrics yet', detail: run.status === 'running' ? 'Charts appear as soon as the run logs its first metric.' : 'This run logged no metrics.' }));
         return;
       }
-      const answers = await Promise.allSettled(names.map((name) => fetchSeries(name, settings.x, null)));
-      if (mine !== generation || closed) return;
-      const sorted = names.map((name, i) => ({ name, answer: answers[i]! })).sort((a, b) => a.name.localeCompare(b.name));
+      const sorted = [...names].sort((a, b) => a.localeCompare(b));
       content.replaceChildren();
-      const section = (title: string, items: typeof sorted) => {
+      const section = (title: string, items: string[]) => {
         if (items.length === 0) return;
         const grid = ctx.ui.panelGrid({ group });
         grids.push(grid);
         content.append(h('section', { class: 'run-charts-section', 'aria-label': title }, h('h2', { class: 'run-charts-heading' }, title, h('span', { class: 'muted' }, ` ${items.length}`)), grid.el));
-        for (const { name, answer } of items) {
-          if (answer.status === 'fulfilled') addPanel(grid, answer.value);
-          else grid.el.append(h('section', { class: 'panel-cell', style: '--panel-w:8' }, h('h3', { class: 'panel-title' }, name), ctx.ui.error({ title: 'This metric could not be loaded', detail: (answer.reason as Error).message })));
-        }
+        for (const name of items) addPanel(grid, name, fetchSeries(name, settings.x, null));
       };
-      section('Metrics', sorted.filter((m) => !isSystemMetric(m.name)));
-      section('System', sorted.filter((m) => isSystemMetric(m.name)));
+      section('Metrics', sorted.filter((m) => !isSystemMetric(m)));
+      section('System', sorted.filter((m) => isSystemMetric(m)));
     } catch (e) {
       if (mine !== generation || closed) return;
       content.replaceChildren(ctx.ui.error({ title: 'The charts could not be loaded', detail: (e as Error).message, action: { label: 'Try again', onClick: () => void load() } }));

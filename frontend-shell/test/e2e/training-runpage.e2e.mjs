@@ -102,7 +102,9 @@ export const tests = [
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2, { steps: 8 });
       await page.mouse.up();
-      const answer = await (await zoomAnswer).json();
+      const zoomResponse = await zoomAnswer;
+      const answer = await zoomResponse.json();
+      assert(zoomResponse.ok(), `the zoomed query answered ${zoomResponse.status()} ${JSON.stringify(answer)} (${zoomResponse.url()})`);
       assert(answer.exact === true, `the zoomed range comes back point by point (${answer.buckets.length} buckets)`);
       const zoomed = await waitPanel(page, 'loss', (d) => d.lastX !== undefined && Number(d.points) > 0 && d.points !== String(600), 'redrawn with the zoomed points');
       const first = answer.buckets[0].x;

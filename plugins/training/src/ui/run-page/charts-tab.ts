@@ -69,8 +69,13 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
   );
   el.replaceChildren(toolbar, content);
 
-  const fetchSeries = (name: string, axis: SeriesAxis, range: PanelXRange | null) =>
-    ctx.api.get<MetricSeries>(base, { silent: true, query: { name, by: axis, points: POINTS, from: range?.from, to: range?.to } });
+  const fetchSeries = (name: string, axis: SeriesAxis, range: PanelXRange | null) => {
+    // Steps and epochs are whole numbers to the API: widen a dragged interval to the ones it touches.
+    const whole = axis !== 'time';
+    const from = range ? (whole ? Math.floor(range.from) : Math.round(range.from)) : undefined;
+    const to = range ? (whole ? Math.ceil(range.to) : Math.round(range.to)) : undefined;
+    return ctx.api.get<MetricSeries>(base, { silent: true, query: { name, by: axis, points: POINTS, from, to } });
+  };
 
   /** A panel per metric, drawn as soon as its own series arrives (one slow series holds up no other). */
   const addPanel = (grid: PanelGridHandle, name: string, series: Promise<MetricSeries>) => {

@@ -144,6 +144,12 @@ export const tests = [
         await ingest(baseUrl, access_token, run, { metrics: [{ name: 'loss', value: 0.01, step, epoch: 4, ts: t0 + step * 1000 }] });
       }
       await waitPanel(page, 'loss', (d) => d.drawnLastX === '44', 'appended live up to step 44');
+      // The Overview's stat card follows the newest value too.
+      await page.getByRole('tab', { name: 'Overview' }).click();
+      const lossStat = page.locator('.run-overview .stat', { has: page.locator('.stat-label', { hasText: /^loss$/ }) }).locator('.stat-value');
+      await lossStat.waitFor();
+      await ingest(baseUrl, access_token, run, { metrics: [{ name: 'loss', value: 0.0042, step: 45, epoch: 4, ts: t0 + 45_000 }] });
+      await page.waitForFunction((el) => el.textContent.startsWith('0.0042'), await lossStat.elementHandle(), { timeout: 15_000 });
       // A status change re-reads the run: the header's chip follows.
       await ingest(baseUrl, access_token, { ...run, status: 'finished', ended_at: Date.now() }, {});
       await page.locator('.run-header .run-status[data-status="finished"]').waitFor({ timeout: 15_000 });

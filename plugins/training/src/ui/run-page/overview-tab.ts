@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 import type { LogLine, ShellContext } from '@oneservice/plugin-sdk/ui';
-import type { MetricSummary, Run, RunEventRecord, RunLogRecord } from '../api-types.js';
+import type { LiveMetrics, MetricSummary, Run, RunEventRecord, RunLogRecord } from '../api-types.js';
 import { isSystemMetric } from './charts/series-frame.js';
 import { groupTags, isHash, textOf } from './overview/run-facts.js';
 import { formatDuration, runDuration, statusChip } from './run-header.js';
 import type { RunTab } from './run-tab.js';
+import { subscribeRunStream } from './run-stream.js';
 import { RUN_TABS } from './tabs.js';
 
 const LATEST_LOGS = 8;
@@ -63,8 +64,10 @@ function mountOverview(el: HTMLElement, ctx: ShellContext, run: Run): () => void
 
   // ——— summary metrics as stat cards ———
   const metrics = [...run.metrics].sort((a, b) => a.name.localeCompare(b.name));
+  const statByName = new Map<string, ReturnType<typeof ui.stat>>();
   const stats = metrics.map((m) => {
     const s = ui.stat({ label: m.name, value: numberOf(m.last), format: (v) => fmt(v) });
+    statByName.set(m.name, s);
     s.el.title = m.name;
     s.el.append(h('div', { class: 'stat-detail' }, `min ${fmt(m.min)} · max ${fmt(m.max)}${m.last_step !== null ? ` · step ${m.last_step}` : ''}`));
     return s.el;
@@ -125,8 +128,16 @@ function mountOverview(el: HTMLElement, ctx: ShellContext, run: Run): () => void
     },
     (e: Error) => !closed && eventsCard.setBody(ui.error({ title: 'Events could not be loaded', detail: e.message })),
   );
+  // While the run runs, the stat cards follow the newest value of each metric (the run stream's points).
+  const unsubscribe = run.status === 'running'
+    ? subscribeRunStream(ctx.api, run.id, ({ event, data }) => {
+        if (event !== 'metrics') return;
+        for (const p of (data as LiveMetrics).points) statByName.get(p.name)?.update(p.value);
+      })
+    : () => {};
   return () => {
     closed = true;
+    unsubscribe();
     if (timer) clearInterval(timer);
   };
 }

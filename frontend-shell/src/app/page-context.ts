@@ -20,5 +20,6 @@ export function createPageContext(services: ShellServices): ShellContext & { ui:
     theme: () => services.theme.get(),
     subscribeTheme: (l) => services.theme.subscribe(l),
     setTitle: setDocumentTitle,
+    hideTimeRange: () => window.dispatchEvent(new CustomEvent('oneservice:hide-time-range', { detail: { path: services.router.location.path } })),
   };
 }

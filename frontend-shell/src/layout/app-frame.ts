@@ -27,6 +27,8 @@ export class AppFrame {
   private readonly content = h('main', { id: 'main', class: 'content', tabindex: '-1' });
   private readonly host: PageHost;
   private readonly disposers: (() => void)[] = [];
+  /** The path whose page said it has no use for the time range (ShellContext.hideTimeRange). */
+  private timeRangeHiddenOn: string | null = null;
 
   constructor(private readonly services: ShellServices) {
     this.el = h(
@@ -52,6 +54,12 @@ export class AppFrame {
     window.addEventListener('oneservice:menus-changed', onMenus);
     this.disposers.push(() => window.removeEventListener('oneservice:menus-changed', onMenus));
     this.disposers.push(() => document.removeEventListener('keydown', onKey));
+    const onHideTime = (ev: Event) => {
+      this.timeRangeHiddenOn = (ev as CustomEvent<{ path: string }>).detail.path;
+      this.renderMenus(this.services.router.location);
+    };
+    window.addEventListener('oneservice:hide-time-range', onHideTime);
+    this.disposers.push(() => window.removeEventListener('oneservice:hide-time-range', onHideTime));
     this.renderTools();
     this.route(services.router.location);
   }
@@ -93,7 +101,7 @@ export class AppFrame {
     replace(this.tabsSlot, secondaryNav(active?.section ?? null, active?.tab ?? null, (to) => this.services.router.href(to)));
     const shell = findShellRoute(loc.path);
     // Only pages whose data depends on time show the picker; plugin pages always may.
-    this.timeSlot.hidden = shell ? !shell.timeRange : !active;
+    this.timeSlot.hidden = shell ? !shell.timeRange : !active || this.timeRangeHiddenOn === loc.path;
     if (active) setDocumentTitle(active.tab ? `${active.tab.title} · ${active.section.title}` : active.section.title);
   }
 

@@ -1,4 +1,4 @@
-import type { ChartHandle, DataTableHandle, Router, TimeRange, UiKit } from '@oneservice/plugin-sdk/ui';
+import type { ChartHandle, DataTableHandle, PanelHandle, Router, TimeRange, UiKit } from '@oneservice/plugin-sdk/ui';
 import type { ThemeController } from '../core/theme/theme.js';
 import { card, grid } from './card.js';
 import { createTimeSeriesChart } from './chart/time-series-chart.js';
@@ -9,8 +9,10 @@ import { confirmDialog, modal, sidePanel } from './dialog.js';
 import { h } from './dom.js';
 import { createFilterBar } from './filter-bar.js';
 import { logViewer } from './log-viewer.js';
+import { createPanel, createPanelGrid } from './panel/panel.js';
 import { schemaForm } from './schema-form.js';
 import { stat } from './stat.js';
+import { tabs } from './tabs.js';
 import { emptyState, errorState, loadingState } from './states.js';
 import { createTimeRangePicker } from './time-range-picker.js';
 import { toast } from './toast.js';
@@ -28,6 +30,14 @@ export function createUiKit(router: Router, timeRange: TimeRange, theme: ThemeCo
   const chart = createTimeSeriesChart(timeRange, theme);
   const tables = new Set<DataTableHandle<unknown>>();
   const charts = new Set<ChartHandle>();
+  const panels = new Set<PanelHandle>();
+  const makePanel = createPanel(theme);
+  const trackedPanel = (spec: Parameters<typeof makePanel>[0]) => {
+    const p = makePanel(spec);
+    panels.add(p);
+    return p;
+  };
+  const panelGrid = createPanelGrid(trackedPanel);
   return {
     h,
     grid,
@@ -58,7 +68,12 @@ export function createUiKit(router: Router, timeRange: TimeRange, theme: ThemeCo
     traceWaterfall,
     eventTimeline,
     schemaForm,
+    panel: trackedPanel,
+    panelGrid,
+    tabs,
     disposeAll() {
+      for (const p of panels) p.dispose();
+      panels.clear();
       for (const t of tables) t.destroy();
       for (const c of charts) c.dispose();
       tables.clear();

@@ -19,6 +19,8 @@ export interface ShellContext {
   subscribeTheme(listener: (theme: 'light' | 'dark') => void): () => void;
   /** Sets the browser tab title ("<title> · OneService"). */
   setTitle(title: string): void;
+  /** This view's data does not depend on the global time range: the picker is hidden until the path changes. */
+  hideTimeRange(): void;
 }
 
 /**

@@ -304,6 +304,160 @@ export interface SchemaFormHandle {
   showErrors(errors: { path: string; message: string }[]): void;
 }
 
+/**
+ * Panels: one model for every chart (DESIGN §6). A frame holds one x field and value fields; a panel
+ * is a type plus options. Pages build frames from their queries and never wire ECharts themselves.
+ */
+export type PanelXKind = 'time' | 'step' | 'epoch';
+/** A value that may be missing (null: a gap) or non-finite (NaN/±Infinity: marked on the plot, never drawn as 0). */
+export type PanelValue = number | null;
+
+export interface PanelValueField {
+  /** Unique within its frame; overrides match it. */
+  name: string;
+  /** What the legend and tooltip say (default: the frame name and field name). */
+  displayName?: string;
+  labels?: Record<string, string>;
+  unit?: string;
+  values: readonly PanelValue[];
+  /**
+   * The spread behind each value when the series was downsampled (the bucket's min and max): drawn
+   * as a band so that a spike inside a bucket is never hidden by the bucket's mean.
+   */
+  band?: { min: readonly PanelValue[]; max: readonly PanelValue[] };
+}
+export interface PanelFrame {
+  /** Names where the frame came from (a run, a query); shown in legends when a panel draws several frames. */
+  name?: string;
+  /** The x field: epoch milliseconds for `time`, the step or epoch number otherwise; ascending. */
+  x: { kind: PanelXKind; values: readonly number[] };
+  fields: PanelValueField[];
+}
+
+export interface PanelThreshold {
+  value: number;
+  /** A CSS colour or a theme variable name such as `--danger`. */
+  color: string;
+}
+/** How values are shown; set for a whole panel (`fieldConfig`) or per field (`overrides`). */
+export interface PanelFieldConfig {
+  unit?: string;
+  decimals?: number;
+  displayName?: string;
+  /** A CSS colour or theme variable (`--chart-3`); default: the palette in order. */
+  color?: string;
+  thresholds?: PanelThreshold[];
+  hidden?: boolean;
+}
+export interface PanelOverride {
+  /** A field name (or `frame name/field name` to pick one frame's field). */
+  match: string;
+  config: PanelFieldConfig;
+}
+/** The x interval of a drag-to-zoom, on the panel's x kind; null when the zoom is reset. */
+export interface PanelXRange {
+  kind: PanelXKind;
+  from: number;
+  to: number;
+}
+export interface TimeseriesPanelOptions {
+  scale?: 'linear' | 'log';
+  /** EMA weight 0–0.99 (0 = raw); the raw curve stays faint behind the smoothed one. */
+  smoothing?: number;
+  draw?: 'line' | 'bars';
+  /** Shows a line/bar switch in the toolbar. */
+  drawSwitch?: boolean;
+  /** The HTML legend above the plot (default: shown when there are two series or more). */
+  legend?: boolean;
+  /** Draw the min/max band of fields that have one (default true). */
+  band?: boolean;
+  /** Panels of one group share the crosshair, the tooltip position and the drag-to-zoom (reset with it too). */
+  group?: string;
+  /**
+   * Drag across the plot: the panel shows the interval at once and calls back so the page can
+   * re-query the server for finer points (then `setFrames`); null when the user resets the zoom.
+   */
+  onZoom?: (range: PanelXRange | null) => void;
+}
+export interface StatPanelOptions {
+  /** Which value of the first field is shown (default `last`). */
+  reduce?: 'last' | 'min' | 'max' | 'mean';
+  sparkline?: boolean;
+}
+interface PanelBase {
+  title?: string;
+  description?: string;
+  frames: readonly PanelFrame[];
+  fieldConfig?: PanelFieldConfig;
+  overrides?: PanelOverride[];
+  /** Plot height in pixels. */
+  height?: number;
+  /** Shown when no field has a value. */
+  empty?: { title: string; detail?: string };
+  /** The frames are still being fetched: the panel shows a loading state until `setFrames`. */
+  loading?: boolean;
+}
+export interface TimeseriesPanelSpec extends PanelBase {
+  type: 'timeseries';
+  options?: TimeseriesPanelOptions;
+}
+export interface StatPanelSpec extends PanelBase {
+  type: 'stat';
+  options?: StatPanelOptions;
+}
+/** Panel types drawn today; gauge, bar gauge, table, heatmap, pie and text join this union as they are built. */
+export type PanelSpec = TimeseriesPanelSpec | StatPanelSpec;
+export type PanelType = PanelSpec['type'];
+
+/** New points for a live panel: per frame (by name; default the first), an x and values by field name. */
+export interface PanelAppend {
+  frame?: string;
+  x: number;
+  values: Record<string, PanelValue>;
+}
+export interface PanelHandle {
+  el: HTMLElement;
+  readonly spec: PanelSpec;
+  setFrames(frames: readonly PanelFrame[]): void;
+  /** Merges options (smoothing, scale, ...) and redraws. */
+  setOptions(options: Partial<TimeseriesPanelOptions & StatPanelOptions>): void;
+  /** Appends points (live runs); one redraw per animation frame however many arrive. */
+  append(points: readonly PanelAppend[]): void;
+  dispose(): void;
+}
+/** Where a panel sits in a 24-column panel grid (`w` columns wide, `h` rows of 30 px tall). */
+export interface PanelGridPos {
+  w: number;
+  h?: number;
+}
+export interface PanelGridOptions {
+  /** Crosshair and zoom group of the grid's timeseries panels (default: one group per grid). */
+  group?: string;
+}
+export interface PanelGridHandle {
+  el: HTMLElement;
+  add(spec: PanelSpec, gridPos?: PanelGridPos): PanelHandle;
+  panels(): PanelHandle[];
+  /** Disposes and removes every panel. */
+  clear(): void;
+}
+
+export interface TabItem {
+  id: string;
+  title: string;
+}
+export interface TabsOptions {
+  tabs: TabItem[];
+  selected: string;
+  /** Called on click or Enter/Space, and as arrow keys move focus. */
+  onSelect(id: string): void;
+  label?: string;
+}
+export interface TabsHandle {
+  el: HTMLElement;
+  select(id: string): void;
+}
+
 /** The building blocks every page uses, so all pages look and behave alike. */
 export interface UiKit {
   h: H;
@@ -332,4 +486,10 @@ export interface UiKit {
   /** Events on a time axis, one lane per type, coloured by severity. */
   eventTimeline(options: EventTimelineOptions): EventTimelineHandle;
   schemaForm(schema: JsonSchema, value?: Record<string, unknown>): SchemaFormHandle;
+  /** A panel of the panel model (timeseries, stat); disposed with the page. */
+  panel(spec: PanelSpec): PanelHandle;
+  /** A 24-column grid of panels sharing one crosshair. */
+  panelGrid(options?: PanelGridOptions): PanelGridHandle;
+  /** A keyboard-usable tab list (arrow keys, Home/End). */
+  tabs(options: TabsOptions): TabsHandle;
 }

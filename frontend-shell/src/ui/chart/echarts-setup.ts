@@ -1,10 +1,12 @@
 // Loaded lazily as its own chunk: pages without charts never download ECharts. Only the parts the
-// kit uses are registered (tree-shaken through `echarts/core`), which keeps the chunk small.
+// panels use are registered (tree-shaken through `echarts/core`): lines and bars on a grid with an
+// axis tooltip. Drag-to-zoom, the legend and NaN marks are the panel's own, so no brush, legend or
+// scatter module ships.
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
-import { BrushComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, BrushComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export { echarts };

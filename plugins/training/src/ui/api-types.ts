@@ -37,3 +37,58 @@ export interface Page<T> {
   page: number;
   page_size: number;
 }
+
+/** A number on the wire: NaN and ±Infinity travel as strings. */
+export type WireNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+export type SeriesAxis = 'step' | 'epoch' | 'time';
+
+/** One bucket of a downsampled series (`GET /runs/:id/metrics?name=`); exact series have one point per bucket. */
+export interface SeriesBucket {
+  x: number;
+  min: WireNumber;
+  max: WireNumber;
+  mean: WireNumber;
+  last: WireNumber;
+  count: number;
+}
+export interface MetricSeries {
+  run_id: string;
+  name: string;
+  by: SeriesAxis;
+  exact: boolean;
+  buckets: SeriesBucket[];
+}
+export interface MetricNames {
+  run_id: string;
+  names: string[];
+}
+
+/** The latest point per metric of an ingest batch (the run stream's `metrics` event). */
+export interface LivePoint {
+  name: string;
+  value: WireNumber;
+  step: number | null;
+  epoch: number | null;
+  ts: number;
+}
+export interface LiveMetrics {
+  run_id: string;
+  points: LivePoint[];
+}
+
+export interface RunLogRecord {
+  id: string;
+  ts: number;
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+  stream?: string | null;
+}
+export interface RunEventRecord {
+  id: string;
+  ts: number;
+  type: string;
+  source: string;
+  severity: string;
+  message?: string | null;
+}

@@ -1,6 +1,7 @@
 // End-to-end tests of the web console: starts the platform exactly as README's first command does
 // (node core/dist/main.js, demo data on) on free ports with a throw-away data directory, waits for
-// /readyz, runs every frontend-shell/test/e2e/*.e2e.mjs scenario in headless Chromium, prints
+// /readyz, runs every frontend-shell/test/e2e/*.e2e.mjs and plugins/*/test/e2e/*.e2e.mjs scenario
+// (a plugin keeps its browser tests beside its own code) in headless Chromium, prints
 // `N passed, N failed`, stops the server and exits non-zero on any failure. It builds nothing:
 // run `npm run build` first.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -25,12 +26,26 @@ if (!existsSync(CHROMIUM)) {
   process.exit(2);
 }
 
+// The shell's scenarios first, then each plugin's, in name order; a scenario's `file` is its path from the
+// repository root so a name filter can pick a plugin (`node scripts/e2e.mjs plugins/training`).
+function scenarioFiles() {
+  const dirs = [path.join('frontend-shell', 'test', 'e2e')];
+  for (const plugin of readdirSync(path.join(root, 'plugins')).sort()) {
+    const dir = path.join('plugins', plugin, 'test', 'e2e');
+    if (existsSync(path.join(root, dir))) dirs.push(dir);
+  }
+  return dirs.flatMap((dir) =>
+    readdirSync(path.join(root, dir))
+      .filter((f) => f.endsWith('.e2e.mjs'))
+      .sort()
+      .map((f) => path.join(dir, f)),
+  );
+}
+
 async function loadScenarios() {
-  const dir = path.join(root, 'frontend-shell', 'test', 'e2e');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs')).sort();
   const scenarios = [];
-  for (const f of files) {
-    const mod = await import(pathToFileURL(path.join(dir, f)).href);
+  for (const f of scenarioFiles()) {
+    const mod = await import(pathToFileURL(path.join(root, f)).href);
     for (const t of mod.tests ?? []) scenarios.push({ ...t, file: f });
   }
   return scenarios.filter((s) => only.length === 0 || only.some((o) => s.file.includes(o) || s.name.includes(o)));

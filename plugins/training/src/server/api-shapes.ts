@@ -48,7 +48,11 @@ export const runSchema = z.object({
   ended_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** The email of the user whose session or API token sent the run's first batch; null when unknown. */
+  user: z.string().nullable(),
   metrics: z.array(metricSummarySchema),
+  /** With `sparkline=<metric>` on the list: that metric downsampled to a few bucket means (null: a gap or NaN/Inf). */
+  sparkline: z.array(z.number().nullable()).optional(),
 });
 export type RunView = z.infer<typeof runSchema>;
 
@@ -83,7 +87,7 @@ export function summaryView(s: MetricSummary): z.infer<typeof metricSummarySchem
   return { name: s.name, last: toWire(s.last), min: toWire(s.min), max: toWire(s.max), last_step: s.lastStep, count: s.count };
 }
 
-export function runView(row: RunRow, summaries: MetricSummary[]): RunView {
+export function runView(row: RunRow, summaries: MetricSummary[], sparkline?: (number | null)[]): RunView {
   return {
     id: row.id,
     project_id: row.project_id,
@@ -99,7 +103,9 @@ export function runView(row: RunRow, summaries: MetricSummary[]): RunView {
     ended_at: iso(row.ended_at),
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,
+    user: row.created_by_email ?? null,
     metrics: summaries.filter((s) => s.runId === row.id).map(summaryView),
+    ...(sparkline ? { sparkline } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { IngestService } from './ingest-service.js';
 import { trainingTables } from './migrations/001-training-tables.js';
 import { runHeaderRevision } from './migrations/002-run-header-revision.js';
 import { runDeleting } from './migrations/003-run-deleting.js';
+import { runCreator } from './migrations/004-run-creator.js';
 import { registerArtifactRoutes } from './routes/artifact-routes.js';
 import { registerIngestRoutes } from './routes/ingest-routes.js';
 import { registerMetricRoutes } from './routes/metric-routes.js';
@@ -14,7 +15,7 @@ import { registerRunRoutes } from './routes/run-routes.js';
 import { RunService } from './run-service.js';
 
 export default definePlugin({
-  migrations: { '001-training-tables': trainingTables, '002-run-header-revision': runHeaderRevision, '003-run-deleting': runDeleting },
+  migrations: { '001-training-tables': trainingTables, '002-run-header-revision': runHeaderRevision, '003-run-deleting': runDeleting, '004-run-creator': runCreator },
   setup(ctx) {
     // Declared in plugin.json (`config`), parsed and bounded by the kernel.
     const ingest = new IngestService(ctx, { maxItems: ctx.config.settings.INGEST_MAX_ITEMS as number });

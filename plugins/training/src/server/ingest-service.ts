@@ -5,8 +5,8 @@ import { fromWire, toWire } from './json-number.js';
 import { ensureProject } from './project-store.js';
 import { headerVerdict, type RunHeader } from './run-header.js';
 import { deleteRunData } from './run-data.js';
-import { applyRunHeader, completeBatch, lockOrCreateRun, storeMetricLast } from './run-store.js';
-import { runTopic, type TrainingDeps } from './training-deps.js';
+import { applyRunHeader, completeBatch, lockOrCreateRun, storeMetricLast, type RunCreator } from './run-store.js';
+import { RUNS_TOPIC, runTopic, type TrainingDeps } from './training-deps.js';
 
 type StatusChange = { runId: string; status: RunStatus; previousStatus: RunStatus };
 const SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
@@ -37,7 +37,7 @@ export class IngestService {
     private readonly options: { maxItems: number },
   ) {}
 
-  async ingest(db: TenantDb, batch: IngestBatch): Promise<IngestAnswer> {
+  async ingest(db: TenantDb, batch: IngestBatch, creator: RunCreator | null = null): Promise<IngestAnswer> {
     const columns = batch.metric_columns ?? [];
     const items = batch.metrics.length + columns.length + batch.logs.length + batch.events.length + batch.spans.length;
     if (items > this.options.maxItems) {
@@ -46,7 +46,7 @@ export class IngestService {
         limit_name: 'INGEST_MAX_ITEMS',
       });
     }
-    const { runId, seen } = (await this.earlierSight(db, batch)) ?? (await this.recordBatch(db, batch));
+    const { runId, seen } = (await this.earlierSight(db, batch)) ?? (await this.recordBatch(db, batch, creator));
     if (seen === 'complete') {
       return { run_id: runId, batch_id: batch.batch_id, duplicate: true, accepted: { metrics: 0, logs: 0, events: 0, spans: 0 } };
     }
@@ -103,12 +103,12 @@ export class IngestService {
    * of the same batch recorded it first, this one rolls back (its header is not applied twice) and
    * continues as a resend. A status change is announced after the commit, once.
    */
-  private async recordBatch(db: TenantDb, batch: IngestBatch): Promise<{ runId: string; seen: 'new' | 'seen' | 'complete' }> {
+  private async recordBatch(db: TenantDb, batch: IngestBatch, creator: RunCreator | null): Promise<{ runId: string; seen: 'new' | 'seen' | 'complete' }> {
     const projectId = await ensureProject(db, batch.run.project);
     const header = runHeader(batch);
     try {
-      const { runId, change } = await db.transaction(async (trx) => {
-        const run = await lockOrCreateRun(trx, projectId, header);
+      const { runId, change, created } = await db.transaction(async (trx) => {
+        const run = await lockOrCreateRun(trx, projectId, header, creator);
         if (run.deleting) throw beingDeleted(batch);
         const inserted = await trx.raw<{ rows: unknown[] }>(
           `INSERT INTO ingest_batches (tenant_id, batch_id, run_id, state) VALUES (?, ?, ?, 'metrics')
@@ -121,8 +121,9 @@ export class IngestService {
           const status = await applyRunHeader(trx, run.id, header);
           if (status !== run.status) change = { runId: run.id, status, previousStatus: run.status };
         }
-        return { runId: run.id, change };
+        return { runId: run.id, change, created: run.created };
       });
+      if (created) await this.publish(db.tenantId, runId, { type: 'created' });
       if (change) await this.announce(db.tenantId, change);
       return { runId, seen: 'new' };
     } catch (error) {
@@ -181,9 +182,10 @@ export class IngestService {
     await Promise.all(writes);
   }
 
+  /** To the run's own topic (its page) and, with its id, to the tenant's runs topic (the runs list). */
   private async publish(tenantId: string, runId: string, payload: Record<string, unknown>): Promise<void> {
     try {
-      await this.deps.live.publish(tenantId, runTopic(runId), payload);
+      await Promise.all([this.deps.live.publish(tenantId, runTopic(runId), payload), this.deps.live.publish(tenantId, RUNS_TOPIC, { ...payload, run_id: runId })]);
     } catch (error) {
       // Live views are a convenience: a failed notification must not fail a stored batch.
       this.deps.logger.warn({ err: error, tenantId, runId }, 'live publish failed');

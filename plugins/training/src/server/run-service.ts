@@ -4,6 +4,8 @@ import { deleteRunData } from './run-data.js';
 import { deleteRunRows, getRun, markRunDeleting } from './run-store.js';
 import type { TrainingDeps } from './training-deps.js';
 
+const SPARKLINE_POINTS = 32;
+
 /** Run operations that span the plugin's tables and the ports. */
 export class RunService {
   constructor(private readonly deps: TrainingDeps) {}
@@ -11,6 +13,16 @@ export class RunService {
   async summaries(tenantId: string, runIds: string[]): Promise<MetricSummary[]> {
     if (runIds.length === 0) return [];
     return (await this.deps.port(runMetricsPort, tenantId)).summaries(runIds);
+  }
+
+  /**
+   * One metric of each run, downsampled to SPARKLINE_POINTS bucket means for the runs list. The port
+   * answers from its coarsest tiles, so this stays cheap however long the runs are.
+   */
+  async sparklines(tenantId: string, runIds: string[], name: string): Promise<Map<string, (number | null)[]>> {
+    const port = await this.deps.port(runMetricsPort, tenantId);
+    const series = await Promise.all(runIds.map((runId) => port.series({ runId, name, by: 'step', points: SPARKLINE_POINTS })));
+    return new Map(series.map((s) => [s.runId, s.buckets.map((b) => (Number.isFinite(b.mean) ? b.mean : null))]));
   }
 
   async view(db: TenantDb, runId: string): Promise<RunView> {

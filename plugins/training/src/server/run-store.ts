@@ -19,10 +19,17 @@ export interface RunRow {
   ended_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  created_by_email: string | null;
+}
+
+/** The user a run's first batch came from (session or API token). */
+export interface RunCreator {
+  userId: string;
+  email: string;
 }
 
 const RUN_COLUMNS = `runs.id, runs.tenant_id, runs.project_id, p.name AS project_name, runs.client_run_id, runs.name, runs.status,
-  runs.framework, runs.params, runs.tags, runs.notes, runs.started_at, runs.ended_at, runs.created_at, runs.updated_at`;
+  runs.framework, runs.params, runs.tags, runs.notes, runs.started_at, runs.ended_at, runs.created_at, runs.updated_at, runs.created_by_email`;
 
 const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
 
@@ -45,7 +52,7 @@ export interface LockedRun extends StoredRunOrder {
  * The run named by the header, its row locked until the transaction ends, so batches of one run apply
  * their headers one at a time; a run seen for the first time is created from the header.
  */
-export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: RunHeader): Promise<LockedRun> {
+export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: RunHeader, creator: RunCreator | null = null): Promise<LockedRun> {
   type Row = { id: string; status: RunStatus; header_revision: string | null; deleting_since: Date | null };
   const locked = (row: Row, created: boolean): LockedRun => ({
     id: row.id, status: row.status, revision: row.header_revision === null ? null : Number(row.header_revision), created, deleting: row.deleting_since !== null,
@@ -60,13 +67,14 @@ export async function lockOrCreateRun(trx: TenantDb, projectId: string, header: 
     if (existing.rows[0]) return locked(existing.rows[0], false);
     const ended = endedAt(header);
     const inserted = await trx.raw<{ rows: Row[] }>(
-      `INSERT INTO runs (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at, header_revision)
-       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz, ?::bigint)
+      `INSERT INTO runs (tenant_id, project_id, client_run_id, name, status, framework, params, tags, started_at, ended_at, header_revision, created_by, created_by_email)
+       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, COALESCE(?::timestamptz, now()), ?::timestamptz, ?::bigint, ?::uuid, ?)
        ON CONFLICT (tenant_id, client_run_id) DO NOTHING
        RETURNING id, status, header_revision, deleting_since`,
       [
         trx.tenantId, projectId, header.clientRunId, header.name ?? header.clientRunId, header.status ?? 'running', header.framework ?? null,
         JSON.stringify(header.params ?? {}), JSON.stringify(header.tags ?? {}), toDate(header.startedAt), ended.value, header.revision ?? null,
+        creator && UUID.test(creator.userId) ? creator.userId : null, creator?.email ?? null,
       ],
     );
     if (inserted.rows[0]) return locked(inserted.rows[0], true);
@@ -126,9 +134,12 @@ export interface RunFilters {
   status?: RunStatus | undefined;
   tags: [string, string][];
   params: [string, string][];
+  /** Runs active at some moment of [activeFrom, activeTo]: started before its end, not ended before its start. */
+  activeFrom?: Date | undefined;
+  activeTo?: Date | undefined;
 }
 
-const SORT_COLUMNS: Record<string, string> = { created_at: 'runs.created_at', name: 'runs.name', status: 'runs.status', updated_at: 'runs.updated_at' };
+const SORT_COLUMNS: Record<string, string> = { created_at: 'runs.created_at', started_at: 'runs.started_at', name: 'runs.name', status: 'runs.status', updated_at: 'runs.updated_at' };
 
 export async function listRuns(db: TenantDb, filters: RunFilters): Promise<{ rows: RunRow[]; total: number }> {
   const base = runsQuery(db);
@@ -137,7 +148,18 @@ export async function listRuns(db: TenantDb, filters: RunFilters): Promise<{ row
     else base.where('p.name', filters.project);
   }
   if (filters.status) base.where('runs.status', filters.status);
-  if (filters.q) base.whereILike('runs.name', `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`);
+  if (filters.q) {
+    // The search box and the global search find a run by its name, its id, its client id or a tag (key or value).
+    const like = `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`;
+    const q = filters.q;
+    base.where((w) => {
+      w.whereILike('runs.name', like).orWhere('runs.client_run_id', q);
+      if (UUID.test(q)) w.orWhere('runs.id', q);
+      w.orWhereRaw('EXISTS (SELECT 1 FROM jsonb_each_text(runs.tags) t WHERE t.key ILIKE ? OR t.value ILIKE ?)', [like, like]);
+    });
+  }
+  if (filters.activeTo) base.where('runs.started_at', '<=', filters.activeTo);
+  if (filters.activeFrom) base.where((w) => w.whereNull('runs.ended_at').orWhere('runs.ended_at', '>=', filters.activeFrom!));
   // Containment (@>) is served by the GIN jsonb_path_ops index.
   for (const [key, value] of filters.tags) base.whereRaw('runs.tags @> ?::jsonb', [JSON.stringify({ [key]: value })]);
   // A param may be stored as a number or a string; compare its text form.

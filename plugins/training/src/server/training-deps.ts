@@ -4,3 +4,6 @@ import type { PluginContext } from '@oneservice/plugin-sdk';
 export type TrainingDeps = Pick<PluginContext, 'port' | 'live' | 'hooks' | 'logger' | 'audit'>;
 
 export const runTopic = (runId: string) => `run:${runId}`;
+
+/** Every run of a tenant: creations, batches and status changes, for the runs list (GET /runs/stream). */
+export const RUNS_TOPIC = 'runs';

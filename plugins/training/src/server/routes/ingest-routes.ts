@@ -13,6 +13,6 @@ export function registerIngestRoutes(ctx: PluginContext, ingest: IngestService):
     description: 'Creates or resumes the run named by run.client_run_id and stores metrics, logs, events and spans. Idempotent by batch_id. See docs/ingest-protocol.md.',
     tags: ['training'],
     schema: { body: ingestBatchSchema, response: ingestAnswerSchema },
-    handler: ({ db, body }) => ingest.ingest(db, body),
+    handler: ({ db, body, principal }) => ingest.ingest(db, body, { userId: principal.userId, email: principal.email }),
   });
 }

@@ -30,6 +30,8 @@ const menuSecondarySchema = z.strictObject({
   title: z.string().min(1),
   route: z.string().regex(/^\/[a-z0-9/_-]*$/, 'a route is an absolute path of lower-case segments'),
   permission: permissionId.optional(),
+  /** false: the page's data does not depend on time, so the shell hides the time-range picker there (default true). */
+  timeRange: z.boolean().optional(),
 });
 
 /**

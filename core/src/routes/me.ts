@@ -43,7 +43,7 @@ export function registerMeRoutes(route: DeclareRoute, services: KernelServices):
     summary: 'The menu sections and plugin pages this user may see in this tenant',
     schema: {
       response: z.object({
-        sections: z.array(z.object({ id: z.string(), title: z.string(), icon: z.string(), order: z.number(), plugin: z.string().nullable(), tabs: z.array(z.object({ id: z.string(), title: z.string(), route: z.string() })) })),
+        sections: z.array(z.object({ id: z.string(), title: z.string(), icon: z.string(), order: z.number(), plugin: z.string().nullable(), tabs: z.array(z.object({ id: z.string(), title: z.string(), route: z.string(), timeRange: z.boolean().optional() })) })),
         pages: z.array(z.object({ route: z.string(), plugin: z.string(), module: z.string() })),
       }),
     },

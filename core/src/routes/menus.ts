@@ -1,7 +1,7 @@
 import type { Principal } from '@oneservice/plugin-sdk';
 import type { KernelServices } from './services.js';
 
-interface Tab { id: string; title: string; route: string; permission?: string }
+interface Tab { id: string; title: string; route: string; permission?: string; timeRange?: boolean }
 interface Section { id: string; title: string; icon: string; order: number; permission: string; plugin: string | null; tabs: Tab[] }
 
 /** The kernel's own sections (spec §3: Tenants & Users, Settings), pages the shell itself renders. */
@@ -39,7 +39,7 @@ export async function buildMenus(principal: Principal, services: KernelServices)
     const hasFrontend = Boolean(plugin.manifest.contributes.frontend);
     for (const primary of menus?.primary ?? []) {
       const tabs = (menus?.secondary ?? []).filter((tab) => tab.parent === primary.id);
-      sections.push({ ...primary, plugin: plugin.manifest.id, tabs: tabs.map(({ id, title, route, permission }) => ({ id, title, route, ...(permission ? { permission } : {}) })) });
+      sections.push({ ...primary, plugin: plugin.manifest.id, tabs: tabs.map(({ id, title, route, permission, timeRange }) => ({ id, title, route, ...(permission ? { permission } : {}), ...(timeRange === false ? { timeRange } : {}) })) });
       if (hasFrontend) for (const tab of tabs) pages.push({ route: tab.route, plugin: plugin.manifest.id, module: `/plugins/${plugin.manifest.id}/ui.js` });
     }
   }
@@ -50,7 +50,7 @@ export async function buildMenus(principal: Principal, services: KernelServices)
     .sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
   const visibleRoutes = new Set(visible.flatMap((s) => s.tabs.map((t) => t.route)));
   return {
-    sections: visible.map(({ id, title, icon, order, plugin, tabs }) => ({ id, title, icon, order, plugin, tabs: tabs.map(({ id: tabId, title: tabTitle, route }) => ({ id: tabId, title: tabTitle, route })) })),
+    sections: visible.map(({ id, title, icon, order, plugin, tabs }) => ({ id, title, icon, order, plugin, tabs: tabs.map(({ id: tabId, title: tabTitle, route, timeRange }) => ({ id: tabId, title: tabTitle, route, ...(timeRange === false ? { timeRange } : {}) })) })),
     pages: pages.filter((page) => visibleRoutes.has(page.route)),
   };
 }

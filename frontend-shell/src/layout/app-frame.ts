@@ -100,8 +100,9 @@ export class AppFrame {
     }));
     replace(this.tabsSlot, secondaryNav(active?.section ?? null, active?.tab ?? null, (to) => this.services.router.href(to)));
     const shell = findShellRoute(loc.path);
-    // Only pages whose data depends on time show the picker; plugin pages always may.
-    this.timeSlot.hidden = shell ? !shell.timeRange : !active || this.timeRangeHiddenOn === loc.path;
+    // Only pages whose data depends on time show the picker; a plugin tab says so in its manifest
+    // (`timeRange: false`), a deeper page with ctx.hideTimeRange().
+    this.timeSlot.hidden = shell ? !shell.timeRange : !active || active.tab?.timeRange === false || this.timeRangeHiddenOn === loc.path;
     if (active) setDocumentTitle(active.tab ? `${active.tab.title} · ${active.section.title}` : active.section.title);
   }
 

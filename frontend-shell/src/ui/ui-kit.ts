@@ -11,7 +11,7 @@ import { createFilterBar } from './filter-bar.js';
 import { logViewer } from './log-viewer.js';
 import { createPanel, createPanelGrid } from './panel/panel.js';
 import { schemaForm } from './schema-form.js';
-import { stat } from './stat.js';
+import { sparkline, stat, statusChip } from './stat.js';
 import { tabs } from './tabs.js';
 import { emptyState, errorState, loadingState } from './states.js';
 import { createTimeRangePicker } from './time-range-picker.js';
@@ -43,6 +43,8 @@ export function createUiKit(router: Router, timeRange: TimeRange, theme: ThemeCo
     grid,
     card,
     stat,
+    statusChip,
+    sparkline,
     table(options) {
       const t = table(options);
       tables.add(t as DataTableHandle<unknown>);

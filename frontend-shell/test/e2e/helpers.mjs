@@ -48,7 +48,9 @@ export async function uiLogin(page, email, password = PASSWORD, target = '/') {
  * has painted (`data-drawn`, set on ECharts' `finished`; a chart showing an error never paints).
  */
 export async function settle(page) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  // A live page keeps a stream open (GET /runs/stream, log follow), so the network never goes idle
+  // there: give it a moment, then rely on the loading states below.
+  await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
   // Only visible spinners count: finished tables and charts keep a hidden one in their overlay.
   await page
     .waitForFunction(() => {

@@ -92,6 +92,13 @@ export interface DataTableOptions<T> {
   height?: number;
   /** Extra controls placed in the table toolbar. */
   toolbar?: Node[];
+  /**
+   * Keep the visible columns in the URL (`cols`, with urlPrefix) when they differ from the defaults,
+   * so a chosen set (e.g. metric columns) is part of the link; default false (the browser remembers them).
+   */
+  urlColumns?: boolean;
+  /** Called when the user shows or hides a column (a page fetching per-column data may need to reload). */
+  onColumnsChange?: (visible: string[]) => void;
 }
 export interface DataTableHandle<T> {
   el: HTMLElement;
@@ -101,7 +108,23 @@ export interface DataTableHandle<T> {
   /** Merges filters into the query (from a filter bar) and goes back to page 1. */
   setFilters(filters: Record<string, string>): void;
   selection(): string[];
+  /** Replaces the column set (columns a page learns of later, e.g. metric names); visible ones stay visible. */
+  setColumns(columns: TableColumn<T>[]): void;
+  /** The ids of the columns shown now. */
+  visibleColumns(): string[];
+  /** Changes one shown row in place (a live update) without a fetch; false when that row is not on the page. */
+  updateRow(key: string, update: (row: T) => T): boolean;
+  /** The rows of the page shown now. */
+  rows(): readonly T[];
   destroy(): void;
+}
+
+export type ChipTone = 'ok' | 'danger' | 'warn' | 'info' | 'muted';
+export interface SparklineOptions {
+  width?: number;
+  height?: number;
+  /** The accessible description ("loss, falling from 2.3 to 0.4"); without it the line is decorative. */
+  label?: string;
 }
 
 export interface SeriesPoint {
@@ -465,6 +488,10 @@ export interface UiKit {
   grid(...cards: (Node | CardHandle)[]): HTMLElement;
   card(options: CardOptions): CardHandle;
   stat(options: StatOptions): StatHandle;
+  /** A small coloured label for a state (a run's status, a health): text always shown, colour only adds. */
+  statusChip(text: string, tone: ChipTone): HTMLElement;
+  /** A tiny SVG line of values (null: a gap), for table cells and cards. */
+  sparkline(values: readonly (number | null)[], options?: SparklineOptions): SVGSVGElement;
   table<T>(options: DataTableOptions<T>): DataTableHandle<T>;
   /** A table query as the platform's list endpoints read it: page, page_size, sort (`-field`), q, filters. */
   listQuery(query: TableQuery): Record<string, string>;

@@ -8,6 +8,8 @@ export interface MenuTab {
   id: string;
   title: string;
   route: string;
+  /** false when the page has no use for the time-range picker (the manifest says so). */
+  timeRange?: boolean;
 }
 export interface MenuSection {
   id: string;
@@ -70,7 +72,7 @@ export function normaliseMenus(raw: unknown, hasShellRoute: (route: string) => b
       const norm = normalisePath(route);
       if (!reachable(norm)) continue;
       seenTabs.add(tabId);
-      tabs.push({ id: tabId, title: tabTitle, route: norm });
+      tabs.push({ id: tabId, title: tabTitle, route: norm, ...(t.timeRange === false ? { timeRange: false } : {}) });
     }
     if (tabs.length === 0) continue;
     seenSections.add(id);

@@ -1,6 +1,5 @@
 import type { ApiClient, PageOf, SearchProvider, ShellSession, ShellTenant } from '@oneservice/plugin-sdk/ui';
 import type { Menus } from '../menus/menu-model.js';
-import { isApiError } from '../api/api-error.js';
 
 /** Pages from the menus the user may see: "Section › Tab". */
 export function pagesProvider(menus: () => Menus): SearchProvider {
@@ -60,35 +59,12 @@ export function tenantsProvider(api: ApiClient): SearchProvider {
 }
 
 /**
- * GET /api/v1/search, when the kernel offers it (plugins can answer server-side there). Until it
- * exists the first 404 switches the provider off for the rest of the session.
+ * Which kernel providers this user gets (no point asking for tenants without being super-admin).
+ * Plugins answer search in the browser through their page module's `searchProviders(ctx)`, each
+ * against its own API, so there is no kernel search route to fan out to them.
  */
-export function serverSearchProvider(api: ApiClient): SearchProvider {
-  let available = true;
-  return {
-    id: 'server',
-    title: 'More results',
-    minQueryLength: 2,
-    async search(q, signal) {
-      if (!available) return [];
-      try {
-        const body = await api.get<{ items: { id: string; title: string; subtitle?: string; href: string }[] }>('/search', {
-          query: { q },
-          signal,
-          silent: true,
-        });
-        return body.items.filter((r) => typeof r.href === 'string' && r.href.startsWith('/'));
-      } catch (e) {
-        if (isApiError(e) && (e.status === 404 || e.status === 405)) available = false;
-        return [];
-      }
-    },
-  };
-}
-
-/** Which kernel providers this user gets (no point asking for tenants without being super-admin). */
 export function kernelProviders(api: ApiClient, menus: () => Menus, session: ShellSession): SearchProvider[] {
-  const list = [pagesProvider(menus), serverSearchProvider(api)];
+  const list = [pagesProvider(menus)];
   if (session.can('users:read')) list.push(usersProvider(api));
   if (session.isSuperAdmin) list.push(tenantsProvider(api));
   return list;

@@ -2,8 +2,8 @@ import type { TableColumn } from '@oneservice/plugin-sdk/ui';
 import { h, uid } from '../dom.js';
 import { attachPopover } from '../popover.js';
 
-// Which columns a user shows is a personal preference, not view state: it lives in localStorage
-// per table id, not in the URL.
+// Which columns a user shows is a personal preference: it lives in localStorage per table id, and
+// in the URL too where the table asks for it (urlColumns: chosen metric columns are part of a view).
 const key = (tableId: string) => `oneservice.table.${tableId}.columns`;
 
 export function readVisibleColumns<T>(tableId: string, columns: readonly TableColumn<T>[]): Set<string> {
@@ -16,15 +16,24 @@ export function readVisibleColumns<T>(tableId: string, columns: readonly TableCo
   } catch {
     // A corrupt preference falls back to the defaults.
   }
+  return defaultColumns(columns);
+}
+
+export function defaultColumns<T>(columns: readonly TableColumn<T>[]): Set<string> {
   return new Set(columns.filter((c) => !c.hidden).map((c) => c.id));
 }
 
-export function columnChooser<T>(tableId: string, columns: readonly TableColumn<T>[], current: () => Set<string>, onChange: (visible: Set<string>) => void): HTMLElement {
+export function rememberColumns(tableId: string, visible: Set<string>): void {
+  localStorage.setItem(key(tableId), JSON.stringify([...visible]));
+}
+
+export function columnChooser<T>(columnsNow: () => readonly TableColumn<T>[], current: () => Set<string>, onChange: (visible: Set<string>) => void): HTMLElement {
   const popId = uid('cols');
   const trigger = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-controls': popId }, 'Columns');
   const wrap = h('div', { class: 'popover-anchor' }, trigger);
   attachPopover(wrap, trigger, () => {
     const visible = current();
+    const columns = columnsNow();
     return h(
       'div',
       { class: 'popover', id: popId, role: 'dialog', 'aria-label': 'Choose columns' },
@@ -34,7 +43,6 @@ export function columnChooser<T>(tableId: string, columns: readonly TableColumn<
           if ((ev.target as HTMLInputElement).checked) next.add(c.id);
           else if (next.size > 1) next.delete(c.id); // a table with no column is useless
           else (ev.target as HTMLInputElement).checked = true;
-          localStorage.setItem(key(tableId), JSON.stringify([...next]));
           onChange(next);
         } }), c.title),
       ),

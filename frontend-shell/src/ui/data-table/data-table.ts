@@ -2,7 +2,8 @@ import type { DataTableHandle, DataTableOptions, PageOf, Router, TableColumn } f
 import { errorText } from '../../core/api/api-error.js';
 import { h, replace, uid } from '../dom.js';
 import { emptyState, errorState, loadingState } from '../states.js';
-import { columnChooser, readVisibleColumns } from './column-chooser.js';
+import { columnChooser, defaultColumns, readVisibleColumns, rememberColumns } from './column-chooser.js';
+import { readList, writeList } from '../../core/router/url-state.js';
 import { paginationBar } from './pagination-bar.js';
 import {
   type TableState,
@@ -34,16 +35,32 @@ export function createDataTable(router: Router) {
     const defaults = { ...initialTableState(options.pageSize ?? 50), sort: options.defaultSort ?? null };
     let state: TableState = useUrl ? fromUrlParams(router.location.query, prefix, defaults, options.filterKeys) : { ...defaults };
     let page: PageOf<T> = { items: [], total: 0, page: 1, page_size: state.pageSize };
-    let visible = readVisibleColumns(options.id, options.columns);
+    let columns = options.columns;
+    const colsKey = prefix ? `${prefix}.cols` : 'cols';
+    // With urlColumns the URL wins over the browser's memory; its ids may name columns the page adds
+    // later (setColumns), so they are kept as they are.
+    const fromUrlColumns = () => (options.urlColumns && router.location.query.has(colsKey) ? new Set(readList(router.location.query, colsKey)) : null);
+    let visible = fromUrlColumns() ?? readVisibleColumns(options.id, columns);
     let controller: AbortController | null = null;
     let focusIndex = 0;
     let destroyed = false;
 
     const valueOf = (row: T, columnId: string) => {
-      const col = options.columns.find((c) => c.id === columnId);
+      const col = columns.find((c) => c.id === columnId);
       return col?.value ? col.value(row) : (row as Record<string, unknown>)[columnId] as string | number | null | undefined;
     };
-    const cols = () => options.columns.filter((c) => visible.has(c.id));
+    const cols = () => columns.filter((c) => visible.has(c.id));
+    const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((id) => b.has(id));
+    function showColumns(next: Set<string>) {
+      visible = next;
+      if (options.urlColumns) {
+        const list = sameSet(next, defaultColumns(columns)) ? null : writeList(columns.filter((c) => next.has(c.id)).map((c) => c.id));
+        router.setQuery({ [colsKey]: list }, { replace: true });
+      }
+      renderHead();
+      renderBody();
+      options.onColumnsChange?.([...visible]);
+    }
 
     // ——— structure ———
     const caption = uid('tbl');
@@ -67,10 +84,9 @@ export function createDataTable(router: Router) {
       ...(options.toolbar ?? []),
       h('span', { class: 'toolbar-spacer' }),
       status,
-      columnChooser(options.id, options.columns, () => visible, (next) => {
-        visible = next;
-        renderHead();
-        renderBody();
+      columnChooser(() => columns, () => visible, (next) => {
+        rememberColumns(options.id, next);
+        showColumns(next);
       }),
     );
     const el = h('div', { class: 'table-wrap' }, toolbar, h('div', { class: 'table-frame' }, scroller, overlay), footer);
@@ -94,6 +110,13 @@ export function createDataTable(router: Router) {
     const unsubscribe = useUrl
       ? router.subscribe((loc) => {
           if (destroyed) return;
+          const urlColumns = fromUrlColumns() ?? (options.urlColumns ? defaultColumns(columns) : null);
+          if (urlColumns && !sameSet(urlColumns, visible)) {
+            visible = urlColumns;
+            renderHead();
+            renderBody();
+            options.onColumnsChange?.([...visible]);
+          }
           const fromUrl = fromUrlParams(loc.query, prefix, defaults, options.filterKeys);
           // Without declared filter keys the filters are the page's business (setFilters), not the URL's.
           if (!options.filterKeys) fromUrl.filters = state.filters;
@@ -117,7 +140,7 @@ export function createDataTable(router: Router) {
       overlay.hidden = false;
       el.setAttribute('aria-busy', 'true');
       try {
-        if (options.source.kind === 'local') page = applyLocalQuery(localRows, valueOf, options.columns.map((c) => c.id), state, paginate);
+        if (options.source.kind === 'local') page = applyLocalQuery(localRows, valueOf, columns.map((c) => c.id), state, paginate);
         else page = await options.source.fetch(state, ctl.signal);
         if (ctl.signal.aborted) return;
         overlay.hidden = true;
@@ -278,6 +301,27 @@ export function createDataTable(router: Router) {
         update(setFilters(state, filters), true);
       },
       selection: () => [...state.selection],
+      setColumns(next) {
+        columns = next;
+        renderHead();
+        renderBody();
+      },
+      visibleColumns: () => cols().map((c) => c.id),
+      updateRow(key, change) {
+        const index = page.items.findIndex((row) => options.rowKey(row) === key);
+        if (index < 0) return false;
+        const row = change(page.items[index]!);
+        page = { ...page, items: page.items.map((r, i) => (i === index ? row : r)) };
+        const tr = [...tbody.querySelectorAll<HTMLElement>('tr[data-key]')].find((el) => el.dataset.key === key);
+        if (tr) {
+          const hadFocus = tr.contains(document.activeElement);
+          const next = rowEl(row, index);
+          tr.replaceWith(next);
+          if (hadFocus) next.focus({ preventScroll: true });
+        }
+        return true;
+      },
+      rows: () => page.items,
       destroy() {
         destroyed = true;
         controller?.abort();

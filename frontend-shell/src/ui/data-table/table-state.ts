@@ -26,7 +26,8 @@ export function parseSort(text: string | null | undefined): TableSort | null {
   if (!text) return null;
   const desc = text.startsWith('-');
   const field = desc ? text.slice(1) : text;
-  return /^[A-Za-z_][\w.]*$/.test(field) ? { field, direction: desc ? 'desc' : 'asc' } : null;
+  // Metric names (metric.train/loss) carry / : and - too.
+  return /^[A-Za-z_][\w.:/-]*$/.test(field) ? { field, direction: desc ? 'desc' : 'asc' } : null;
 }
 
 export function formatSort(sort: TableSort | null): string | null {

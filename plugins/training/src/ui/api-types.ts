@@ -67,6 +67,25 @@ export interface MetricNames {
 export interface LivePoint {
   name: string;
   value: WireNumber;
+
+/** A run as GET /runs answers it for the runs page (creator and, with `sparkline=`, a small series). */
+export interface RunListItem extends Run {
+  user: string | null;
+  sparkline?: (number | null)[];
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+  run_count?: number;
+}
+
+/** Events of GET /runs/stream (the tenant's runs, for the runs list). */
+export interface RunsStreamPoint {
+  name: string;
+  value: number | string | null;
   step: number | null;
   epoch: number | null;
   ts: number;
@@ -92,3 +111,4 @@ export interface RunEventRecord {
   severity: string;
   message?: string | null;
 }
+

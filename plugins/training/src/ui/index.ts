@@ -3,7 +3,8 @@ import type { PageModule, ShellContext } from '@oneservice/plugin-sdk/ui';
 import { renderCompare } from './compare-page.js';
 import { renderModelViz } from './model-viz-page.js';
 import { mountRunPage } from './run-page/index.js';
-import { renderRuns } from './runs-page.js';
+import { mountRuns } from './runs-page.js';
+import { trainingSearchProviders } from './runs/runs-search.js';
 
 const RUN_PATH = /^\/training\/runs\/([^/]+)\/?$/;
 
@@ -33,8 +34,12 @@ const page: PageModule = {
         cleanupView = mountRunPage(el, ctx, next.slice(4));
         return;
       }
+      if (next === 'runs') {
+        cleanupView = mountRuns(el, ctx, selected);
+        return;
+      }
       ctx.setTitle(next === 'model-viz' ? 'Model Viz' : 'Training');
-      const work = next === 'model-viz' ? renderModelViz(el, ctx) : next === 'compare' ? renderCompare(el, ctx, selected) : renderRuns(el, ctx, selected);
+      const work = next === 'model-viz' ? renderModelViz(el, ctx) : renderCompare(el, ctx, selected);
       work.catch((error: Error) => el.replaceChildren(ctx.ui.error({ title: 'This page could not be loaded', detail: error.message })));
     };
     show(ctx.router.location.path);
@@ -48,6 +53,7 @@ const page: PageModule = {
     stop?.();
     stop = null;
   },
+  searchProviders: trainingSearchProviders,
 };
 export default page;
-export const { mount, unmount } = page;
+export const { mount, unmount, searchProviders } = page;

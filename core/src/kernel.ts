@@ -116,6 +116,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
     refreshTokens: new RefreshTokens(knex, config.REFRESH_TOKEN_TTL_SECONDS),
     throttle: new LoginThrottle(knex, { maxFailuresPerAccount: config.LOGIN_MAX_FAILURES, maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_IP, lockSeconds: config.LOGIN_LOCK_SECONDS }),
     plugins: () => plugins,
+    usableScopes: (held) => routes.usableScopes(held),
   };
 
   const kernelRoute = <P, Q, B, R>(definition: RouteDefinition<P, Q, B, R>) => routes.add('kernel', definition);

@@ -135,7 +135,7 @@ describe('refresh tokens', () => {
 describe('API tokens', () => {
   it('are shown once, stored only as a hash, listed without the secret, and die when revoked', async () => {
     const session = await k.login('a', 'ML_ENGINEER');
-    const created = await k.request('POST', '/api/v1/auth/api-token', { token: session, body: { name: 'trainer', scopes: ['read', 'ingest'], expires_in_days: 7 } });
+    const created = await k.request('POST', '/api/v1/auth/api-token', { token: session, body: { name: 'trainer', scopes: ['read'], expires_in_days: 7 } });
     expect(created.status).toBe(201);
     const secret = created.body.secret as string;
     expect(secret).toMatch(/^ost_/);
@@ -159,10 +159,24 @@ describe('API tokens', () => {
     const write = await k.request('POST', '/api/v1/users', { token: readOnlyScope, body: { email: 'new@a.test', display_name: 'N', role: 'PM', password: 'long-enough-password' } });
     expect(write.status).toBe(403);
     expect(write.body.detail).toBe('this API token lacks the write scope');
-    const pmWriteToken = await k.apiToken('a', 'PM', ['read', 'write']);
-    const byRole = await k.request('GET', '/api/v1/users', { token: pmWriteToken });
+    const pmToken = await k.apiToken('a', 'PM', ['read']);
+    const byRole = await k.request('GET', '/api/v1/users', { token: pmToken });
     expect(byRole.status).toBe(403);
     expect(byRole.body.detail).toBe('your role does not have the users:read permission');
+  });
+
+  it('offer and take only the scopes the role can use somewhere, and a refusal names the scope', async () => {
+    // The bare kernel: a tenant admin may write (users, settings); a PM may only read, and no kernel route ingests.
+    const scopesOf = async (role: 'TENANT_ADMIN' | 'PM') => (await k.request('GET', '/api/v1/auth/api-token/scopes', { token: await k.login('a', role) })).body.scopes;
+    expect(await scopesOf('TENANT_ADMIN')).toEqual(['read', 'write']);
+    expect(await scopesOf('PM')).toEqual(['read']);
+    const refused = await k.request('POST', '/api/v1/auth/api-token', { token: await k.login('a', 'PM'), body: { name: 'pm', scopes: ['read', 'write', 'ingest'] } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.detail).toBe('your role cannot use the write, ingest scopes; it can use read');
+    expect(refused.body.errors).toEqual([{ path: 'scopes', message: 'your role cannot use the write scope' }, { path: 'scopes', message: 'your role cannot use the ingest scope' }]);
+    const tokens = await k.request('GET', '/api/v1/auth/api-tokens', { token: await k.login('a', 'PM') });
+    expect(tokens.body.items.map((t: { name: string }) => t.name)).not.toContain('pm');
   });
 
   it('cannot manage API tokens', async () => {

@@ -10,7 +10,11 @@ export const DEMO_TENANTS = [
 export const SUPER_ADMIN_EMAIL = 'admin@oneservice.local';
 
 /** TENANT_ADMIN → Tenant Admin */
-const roleTitle = (role: Role) => role.toLowerCase().split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+/** As the shell writes roles (frontend-shell/src/core/auth/display-names.ts): acronyms stay upper-case. */
+const ROLE_TITLES: Record<Role, string> = {
+  TENANT_ADMIN: 'Tenant admin', SRE: 'SRE', ML_ENGINEER: 'ML engineer', DATA_SCIENTIST: 'Data scientist', PM: 'PM', READONLY: 'Read-only',
+};
+const roleTitle = (role: Role) => ROLE_TITLES[role];
 
 export const demoEmail = (role: Role, slug: string) => `${role.toLowerCase()}@${slug}.local`;
 

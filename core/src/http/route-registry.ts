@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 import { PassThrough } from 'node:stream';
-import { ProblemError, findUnstorableText, scopeToTenant, type Principal, type RawReply, type RouteDefinition, type SseStream, type TokenScope } from '@oneservice/plugin-sdk';
+import { ProblemError, TOKEN_SCOPES, findUnstorableText, scopeToTenant, type Principal, type RawReply, type RouteDefinition, type SseStream, type TokenScope } from '@oneservice/plugin-sdk';
 import type { Knex } from 'knex';
 import type { ZodType } from 'zod';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -64,6 +64,20 @@ export class RouteRegistry {
     this.sealed = true;
   }
 
+  /**
+   * The API-token scopes that holders of `permissions` can use on at least one route. Routes any
+   * signed-in user may call (their own preferences, their own tokens — which a token cannot manage
+   * anyway) do not count: a read-only user's `write` token would work on nothing they came for.
+   */
+  usableScopes(permissions: ReadonlySet<string>): TokenScope[] {
+    const usable = new Set<TokenScope>();
+    for (const { definition } of this.routes) {
+      if (['public', 'authenticated', 'tokens:own'].includes(definition.permission) || !permissions.has(definition.permission)) continue;
+      for (const scope of scopesOf(definition)) usable.add(scope);
+    }
+    return TOKEN_SCOPES.filter((scope) => usable.has(scope));
+  }
+
   buildRouter(): Router {
     const router = new Router({ prefix: '/api/v1' });
     // Static segments before parameters, so `/runs/compare` is never taken for `/runs/:id`.
@@ -76,8 +90,7 @@ export class RouteRegistry {
   }
 
   private handlerFor({ owner, definition }: RegisteredRoute): Middleware {
-    const declared = definition.scope ?? (definition.method === 'GET' ? 'read' : 'write');
-    const scopes: readonly TokenScope[] = typeof declared === 'string' ? [declared] : declared;
+    const scopes = scopesOf(definition);
     return async (ctx: Context) => {
       const principal = definition.permission === 'public' ? null : await this.options.authenticator.authenticate(ctx.get('authorization') || undefined, ctx.get(TENANT_HEADER) || undefined);
       if (principal) authorize(principal, definition.permission, scopes);
@@ -134,6 +147,12 @@ export class RouteRegistry {
       ctx.body = result;
     };
   }
+}
+
+/** A route's token scopes: as declared, else `read` for GET and `write` for the rest. */
+function scopesOf(definition: Pick<RouteDefinition<unknown, unknown, unknown, unknown>, 'scope' | 'method'>): readonly TokenScope[] {
+  const declared = definition.scope ?? (definition.method === 'GET' ? 'read' : 'write');
+  return typeof declared === 'string' ? [declared] : declared;
 }
 
 function specificity(path: string): number {

@@ -22,7 +22,14 @@ function requireSession(principal: Principal): void {
   if (principal.tokenId) throw new ProblemError(403, 'Forbidden', 'API tokens cannot manage API tokens: sign in to do this');
 }
 
-export function registerApiTokenRoutes(route: DeclareRoute, { audit }: KernelServices): void {
+export function registerApiTokenRoutes(route: DeclareRoute, { audit, usableScopes }: KernelServices): void {
+  route({
+    method: 'GET', path: '/auth/api-token/scopes', permission: 'tokens:own', tags: ['auth'],
+    summary: 'The API-token scopes your role can use (a token asking for another one is refused)',
+    schema: { response: z.object({ scopes: z.array(z.enum(TOKEN_SCOPES as ['read', 'write', 'ingest', 'export'])) }) },
+    handler: ({ principal }) => ({ scopes: usableScopes(principal.permissions) }),
+  });
+
   route({
     method: 'POST', path: '/auth/api-token', permission: 'tokens:own', tags: ['auth'], status: 201,
     summary: 'Create an API token (the secret is in this answer only)',
@@ -37,6 +44,12 @@ export function registerApiTokenRoutes(route: DeclareRoute, { audit }: KernelSer
     },
     async handler({ body, principal, db, ip }) {
       requireSession(principal);
+      // A scope the role can use nowhere would make a token that only ever gets 403.
+      const usable = usableScopes(principal.permissions);
+      const unusable = body.scopes.filter((scope) => !usable.includes(scope));
+      if (unusable.length > 0) {
+        throw new ProblemError(403, 'Forbidden', `your role cannot use the ${unusable.join(', ')} scope${unusable.length > 1 ? 's' : ''}; it can use ${usable.join(', ')}`, unusable.map((scope) => ({ path: 'scopes', message: `your role cannot use the ${scope} scope` })), { usable_scopes: usable });
+      }
       const token = newOpaqueToken(API_TOKEN_PREFIX);
       const [row] = await db.insert('api_tokens', {
         user_id: principal.userId, name: body.name, prefix: token.prefix, token_hash: token.hash, scopes: body.scopes,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditWriter, KernelHooks, RouteDefinition, Secrets } from '@oneservice/plugin-sdk';
+import type { AuditWriter, KernelHooks, RouteDefinition, Secrets, TokenScope } from '@oneservice/plugin-sdk';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -27,6 +27,8 @@ export interface KernelServices {
   pluginStates: PluginStates;
   refreshTokens: RefreshTokens;
   throttle: LoginThrottle;
+  /** The API-token scopes a holder of these permissions can use on some route (route-registry.ts). */
+  usableScopes: (permissions: ReadonlySet<string>) => TokenScope[];
 }
 
 export type DeclareRoute = <P, Q, B, R>(definition: RouteDefinition<P, Q, B, R>) => void;

@@ -63,17 +63,6 @@ export function trackOpen(ctx: ShellContext, id: string | null): void {
   ctx.router.setQuery({ open: id }, { replace: true });
 }
 
-const ROLE_LABELS: Record<string, string> = {
-  TENANT_ADMIN: 'Tenant admin',
-  SRE: 'SRE',
-  ML_ENGINEER: 'ML engineer',
-  DATA_SCIENTIST: 'Data scientist',
-  PM: 'PM',
-  READONLY: 'Read-only',
-};
-
-export function roleLabel(role: string): string {
-  return ROLE_LABELS[role] ?? role.replace(/_/g, ' ').toLowerCase();
-}
+export { roleLabel } from '../core/auth/display-names.js';
 
 export const ROLES = ['TENANT_ADMIN', 'SRE', 'ML_ENGINEER', 'DATA_SCIENTIST', 'PM', 'READONLY'] as const;

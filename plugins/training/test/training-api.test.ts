@@ -298,8 +298,13 @@ describe('tenant isolation and RBAC', () => {
   });
 
   it('lets READONLY and PM read but not ingest, write or delete', async () => {
-    const readonlyToken = await k.apiToken('a', 'READONLY', ['ingest', 'read']);
-    expect((await ingest(readonlyToken, batch('ro'))).status).toBe(403);
+    // A READONLY user cannot even mint an ingest token: it would only ever get 403.
+    const readonly = await k.login('a', 'READONLY');
+    expect((await k.request('GET', '/api/v1/auth/api-token/scopes', { token: readonly })).body.scopes).toEqual(['read']);
+    const refused = await k.request('POST', '/api/v1/auth/api-token', { token: readonly, body: { name: 'ro', scopes: ['ingest', 'read'] } });
+    expect([refused.status, refused.body.detail]).toEqual([403, 'your role cannot use the ingest scope; it can use read']);
+    const engineer = await k.login('a', 'ML_ENGINEER');
+    expect((await k.request('GET', '/api/v1/auth/api-token/scopes', { token: engineer })).body.scopes).toEqual(['read', 'write', 'ingest']);
     const pm = await k.login('a', 'PM');
     expect((await k.request('GET', '/api/v1/runs', { token: pm })).status).toBe(200);
     expect((await k.request('POST', '/api/v1/projects', { token: pm, body: { name: 'pm-project' } })).status).toBe(403);

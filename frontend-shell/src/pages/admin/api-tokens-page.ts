@@ -63,17 +63,30 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
     toolbar: filters ? [filters.el] : [],
   });
   el.append(
-    pageHeader('API tokens', button('New token', () => create(), 'primary')),
+    pageHeader('API tokens', button('New token', () => void create(), 'primary')),
     h('p', { class: 'muted' }, 'A token acts as you, limited to its scopes and to what your role allows. Tokens are stored only as hashes: copy the secret when it is shown.'),
     table.el,
   );
   const refresh = () => table.reload();
 
-  function create() {
+  async function create() {
+    // Offer only what the role can use: a scope it cannot would make a token that only gets 403.
+    const usable = await api
+      .get<{ scopes: string[] }>('/auth/api-token/scopes', { silent: true })
+      .then((answer) => answer.scopes)
+      .catch(() => SCOPES.map((s) => s.id as string));
+    const offered = SCOPES.filter((s) => usable.includes(s.id));
+    const withheld = SCOPES.filter((s) => !usable.includes(s.id)).map((s) => s.id);
     const name = formField('Name', h('input', { class: 'input', name: 'name', required: true, placeholder: 'e.g. training-cluster-a' }));
     const days = formField('Expires after (days)', h('input', { class: 'input', name: 'expires_in_days', type: 'number', min: '1', max: '3650', value: '90' }), 'Leave empty for a token that never expires (not recommended).');
-    const boxes = SCOPES.map((s) => h('input', { type: 'checkbox', name: 'scopes', value: s.id, checked: s.id === 'read' }));
-    const scopes = h('fieldset', { class: 'schema-group' }, h('legend', {}, 'Scopes'), ...SCOPES.map((s, i) => h('label', { class: 'check' }, boxes[i]!, h('strong', {}, s.id), h('span', { class: 'muted' }, s.help))));
+    const boxes = offered.map((s) => h('input', { type: 'checkbox', name: 'scopes', value: s.id, checked: s.id === 'read' }));
+    const scopes = h(
+      'fieldset',
+      { class: 'schema-group' },
+      h('legend', {}, 'Scopes'),
+      ...offered.map((s, i) => h('label', { class: 'check' }, boxes[i]!, h('strong', {}, s.id), h('span', { class: 'muted' }, s.help))),
+      withheld.length > 0 ? h('p', { class: 'muted' }, `Your role cannot use ${withheld.join(' or ')}, so they are not offered.`) : null,
+    );
     const error = h('div', { class: 'form-error', role: 'alert' });
     ui.modal({
       title: 'New API token',

@@ -1,6 +1,7 @@
 import type { DataTableHandle, DataTableOptions, PageOf, Router, TableColumn } from '@oneservice/plugin-sdk/ui';
 import { errorText } from '../../core/api/api-error.js';
 import { h, replace, uid } from '../dom.js';
+import { plural } from '../../core/auth/display-names.js';
 import { emptyState, errorState, loadingState } from '../states.js';
 import { columnChooser, defaultColumns, readVisibleColumns, rememberColumns } from './column-chooser.js';
 import { readList, writeList } from '../../core/router/url-state.js';
@@ -239,7 +240,7 @@ export function createDataTable(router: Router) {
 
     function renderFooter() {
       if (!paginate) {
-        replace(footer, h('span', { class: 'muted' }, `${page.total.toLocaleString()} rows`));
+        replace(footer, h('span', { class: 'muted' }, plural(page.total, 'row')));
         return;
       }
       replace(footer, paginationBar(state, page.total, (next) => update(next)));

@@ -8,6 +8,7 @@ const suites = [
   'scripts/bench-kernel.mjs', 'scripts/bench-training.mjs', 'frontend-shell/bench.mjs', 'frontend-shell/bench-run-logs.mjs',
   'plugins/logs-embedded/bench/bench-logs.mjs', 'plugins/events-embedded/bench/bench-events.mjs',
   'scripts/bench-run-page.mjs',
+  'plugins/training/bench/bench-runs-page.mjs',
 ];
 let failed = 0;
 for (const suite of suites) {

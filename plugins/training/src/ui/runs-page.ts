@@ -76,6 +76,8 @@ export function mountRuns(el: HTMLElement, ctx: ShellContext, selected: Set<stri
       params.active_to = String(end.getTime());
     }
     const page = await ctx.api.get<PageOf<RunListItem>>('/runs', { query: params, signal, silent: true });
+    // Nothing at all (no filter, search or range narrowing it): an empty tenant, which needs the guide.
+    if (page.total === 0 && !query.q && Object.keys(query.filters).length === 0 && !rangeChosen()) showGuide();
     // The chooser offers every metric of the runs seen so far, and keeps those the URL names.
     const names = [...new Set([...metricNames, ...page.items.flatMap((r) => r.metrics.map((m) => m.name))])].sort();
     if (names.join('\n') !== metricNames.join('\n')) {
@@ -85,9 +87,8 @@ export function mountRuns(el: HTMLElement, ctx: ShellContext, selected: Set<stri
     return page;
   };
 
-  const showTable = async () => {
-    const projects = await ctx.api.get<PageOf<Project>>('/projects', { query: { page_size: 200, sort: 'name' }, silent: true }).catch(() => null);
-    const filters = ctx.ui.filterBar({
+  const filterBar = (projects: PageOf<Project> | null) =>
+    ctx.ui.filterBar({
       fields: [
         projects
           ? { id: 'project', label: 'Project', kind: 'select', options: projects.items.map((p) => ({ value: p.name, label: p.name })) }
@@ -98,6 +99,24 @@ export function mountRuns(el: HTMLElement, ctx: ShellContext, selected: Set<stri
       ],
       onChange: () => undefined, // the table follows the URL (filterKeys)
     });
+
+  let guideShown = false;
+  const showGuide = () => {
+    if (guideShown) return;
+    guideShown = true;
+    table?.destroy();
+    table = null;
+    el.replaceChildren(startGuide(ctx));
+  };
+
+  // The table asks for its first page at once; the project list (for the filter) comes beside it.
+  const showTable = () => {
+    guideShown = false;
+    const filtersSlot = h('div', { class: 'filters-slot' }, filterBar(null).el);
+    void ctx.api
+      .get<PageOf<Project>>('/projects', { query: { page_size: 200, sort: 'name' }, silent: true })
+      .then((projects) => filtersSlot.replaceChildren(filterBar(projects).el))
+      .catch(() => undefined);
     table = ctx.ui.table<RunListItem>({
       id: 'training-runs',
       columns: columns(),
@@ -114,21 +133,14 @@ export function mountRuns(el: HTMLElement, ctx: ShellContext, selected: Set<stri
     });
     onSelection(table.selection());
     describeRange();
-    el.replaceChildren(h('div', { class: 'page-toolbar' }, filters.el, h('span', { class: 'toolbar-spacer' }), rangeNote, showAll), table.el);
-  };
-
-  const start = async () => {
-    // Filters, a search or a time range that match nothing are a filtered view, not an empty tenant.
-    const any = await ctx.api.get<PageOf<RunListItem>>('/runs', { query: { page_size: 1 }, silent: true });
-    if (any.total === 0) el.replaceChildren(startGuide(ctx));
-    else await showTable();
+    if (!guideShown) el.replaceChildren(h('div', { class: 'page-toolbar' }, filtersSlot, h('span', { class: 'toolbar-spacer' }), rangeNote, showAll), table.el);
   };
 
   cleanups.push(
     followRuns(ctx, {
       created: () => {
         clearTimeout(reloadTimer);
-        reloadTimer = setTimeout(() => void (table ? table.reload() : start()), RELOAD_AFTER_CREATED_MS);
+        reloadTimer = setTimeout(() => (table ? void table.reload() : showTable()), RELOAD_AFTER_CREATED_MS);
       },
       status: (runId, status) => void table?.updateRow(runId, (run) => ({ ...run, status, ...(status === 'running' ? { ended_at: null } : { ended_at: run.ended_at ?? new Date().toISOString() }) })),
       metrics: (runId, points) => void table?.updateRow(runId, (run) => ({ ...run, metrics: points.reduce(withPoint, run.metrics) })),
@@ -148,7 +160,7 @@ export function mountRuns(el: HTMLElement, ctx: ShellContext, selected: Set<stri
     () => clearTimeout(reloadTimer),
     () => table?.destroy(),
   );
-  start().catch((error: Error) => el.replaceChildren(ctx.ui.error({ title: 'The runs could not be loaded', detail: error.message, action: { label: 'Retry', onClick: () => void start() } })));
+  showTable();
   return () => {
     for (const cleanup of cleanups) cleanup();
   };

@@ -1,7 +1,8 @@
 import type { Principal } from '@oneservice/plugin-sdk';
 import type { KernelServices } from './services.js';
 
-interface Tab { id: string; title: string; route: string; permission?: string; timeRange?: boolean }
+/** platform: the page works without a tenant (a super-admin's platform view shows only those). */
+interface Tab { id: string; title: string; route: string; permission?: string; timeRange?: boolean; platform?: boolean }
 interface Section { id: string; title: string; icon: string; order: number; permission: string; plugin: string | null; tabs: Tab[] }
 
 /** The kernel's own sections (spec §3: Tenants & Users, Settings), pages the shell itself renders. */
@@ -9,10 +10,10 @@ const kernelSections: Section[] = [
   {
     id: 'tenants-users', title: 'Tenants & Users', icon: 'users', order: 80, permission: 'tokens:own', plugin: null,
     tabs: [
-      { id: 'tenants', title: 'Tenants', route: '/admin/tenants', permission: 'tenants:admin' },
+      { id: 'tenants', title: 'Tenants', route: '/admin/tenants', permission: 'tenants:admin', platform: true },
       { id: 'users', title: 'Users', route: '/admin/users', permission: 'users:read' },
       { id: 'api-tokens', title: 'API tokens', route: '/admin/api-tokens', permission: 'tokens:own' },
-      { id: 'audit', title: 'Audit log', route: '/admin/audit', permission: 'audit:read' },
+      { id: 'audit', title: 'Audit log', route: '/admin/audit', permission: 'audit:read', platform: true },
     ],
   },
   {
@@ -31,8 +32,10 @@ const kernelSections: Section[] = [
 export async function buildMenus(principal: Principal, services: KernelServices) {
   const may = (permission?: string) => !permission || principal.permissions.has(permission);
   const disabled = principal.tenantId ? await services.pluginStates.disabledFor(principal.tenantId) : new Set<string>();
-  const running = services.plugins().filter((p) => p.state === 'started' && !disabled.has(p.manifest.id));
-  const sections: Section[] = [...kernelSections];
+  // A super-admin acting for no tenant sees the platform view: the pages that need no tenant, no plugin pages.
+  const platformView = !principal.tenantId;
+  const running = platformView ? [] : services.plugins().filter((p) => p.state === 'started' && !disabled.has(p.manifest.id));
+  const sections: Section[] = platformView ? kernelSections.map((s) => ({ ...s, tabs: s.tabs.filter((t) => t.platform) })) : [...kernelSections];
   const pages: { route: string; plugin: string; module: string }[] = [];
   for (const plugin of running) {
     const menus = plugin.manifest.contributes.menus;

@@ -31,14 +31,16 @@ export class ShellServices {
   onSignedOut: (reason: 'expired' | 'logout') => void = () => undefined;
 
   /**
-   * The tenant header: only a super-admin chooses; everyone else acts in their own tenant. Almost
-   * every page is tenant-scoped, so a super-admin without a (valid) choice acts in the first tenant.
+   * The tenant header: only a super-admin chooses; everyone else acts in their own tenant. A
+   * super-admin starts where they left off (the last tenant chosen in this browser); without a
+   * (valid) choice, in the platform view — no tenant, the tenants list — rather than in whichever
+   * tenant happens to come first, which would look like a choice they never made.
    */
   actingTenant(): string | null {
     if (!this.me?.is_super_admin) return null;
     const chosen = readTenantChoice();
     if (chosen && this.me.tenants.some((t) => t.id === chosen)) return chosen;
-    return this.me.tenant?.id ?? this.me.tenants[0]?.id ?? null;
+    return this.me.tenant?.id ?? null;
   }
 
   async loadSession(): Promise<void> {

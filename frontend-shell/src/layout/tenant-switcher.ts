@@ -12,6 +12,7 @@ export function tenantSwitcher(services: ShellServices, onSwitching: () => void,
   const select = h(
     'select',
     { id, class: 'input tenant-select', 'data-testid': 'tenant-switcher' },
+    h('option', { value: '' }, 'Platform (no tenant)'),
     ...me.tenants.map((t) => h('option', { value: t.id }, `${t.name} (${t.slug})`)),
   );
   select.value = services.actingTenant() ?? '';

@@ -11,6 +11,8 @@ export const tests = [
       const menus = (await api(baseUrl, access_token, 'GET', '/ui/menus', undefined, tenant?.id)).body;
       const routes = menus.sections.flatMap((s) => s.tabs.map((t) => t.route));
       await uiLogin(page, SUPER_ADMIN);
+      // A super-admin starts in the platform view; these pages are demo-tenant's.
+      await page.evaluate((id) => localStorage.setItem('oneservice.tenant', id), tenant.id);
       for (const theme of ['light', 'dark']) {
         await api(baseUrl, access_token, 'PUT', '/me/preferences', { theme });
         for (const route of ['/no-such-page', ...routes]) {

@@ -62,15 +62,18 @@ function curves(spec: DemoRunSpec, start: number, runId: string): MetricPoint[] 
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-async function seedRun(ctx: PluginContext, tenantId: string, spec: DemoRunSpec, start: number): Promise<void> {
+async function seedRun(ctx: PluginContext, tenant: DemoTenant, spec: DemoRunSpec, start: number): Promise<void> {
+  const tenantId = tenant.id;
   const db = ctx.db.forTenant(tenantId);
+  // As if the tenant's demo ML engineer had sent it (demo emails are <role>@<slug>.local).
+  const creator = { userId: tenant.users.ML_ENGINEER, email: `ml_engineer@${tenant.slug}.local` };
   const projectId = await ensureProject(db, spec.project);
   const end = start + STEPS * STEP_MS;
   // Demo data goes into an empty database: the run is created from this header.
   const { id: runId } = await db.transaction((trx) => lockOrCreateRun(trx, projectId, {
     clientRunId: spec.clientRunId, name: spec.name, framework: 'pytorch', tags: spec.tags, params: spec.params,
     status: 'finished', startedAt: start, endedAt: end,
-  }));
+  }, creator));
   const metrics = await ctx.port(runMetricsPort, tenantId);
   const points = curves(spec, start, runId);
   for (let i = 0; i < points.length; i += 10_000) await metrics.write(points.slice(i, i + 10_000));
@@ -128,10 +131,10 @@ export async function seedTrainingDemo(ctx: PluginContext, tenants: DemoTenant[]
   for (const tenant of tenants) {
     if (tenant.slug === 'demo-tenant') {
       const base = { project: 'nlp-abtest', params: { batch_size: 32, epochs: 10, model: 'bert-base-uncased' } };
-      await seedRun(ctx, tenant.id, { ...base, clientRunId: 'bert-ab-a', name: 'bert-finetune-ab-a', tags: { exp: 'ab', model: 'bert', variant: 'a' }, params: { ...base.params, lr: 3e-4 }, lr: 3e-4, quality: 1, spikeAt: null, seed: 1 }, start);
-      await seedRun(ctx, tenant.id, { ...base, clientRunId: 'bert-ab-b', name: 'bert-finetune-ab-b', tags: { exp: 'ab', model: 'bert', variant: 'b' }, params: { ...base.params, lr: 1e-3 }, lr: 1e-3, quality: 0.85, spikeAt: 1730, seed: 2 }, start + 600_000);
+      await seedRun(ctx, tenant, { ...base, clientRunId: 'bert-ab-a', name: 'bert-finetune-ab-a', tags: { exp: 'ab', model: 'bert', variant: 'a' }, params: { ...base.params, lr: 3e-4 }, lr: 3e-4, quality: 1, spikeAt: null, seed: 1 }, start);
+      await seedRun(ctx, tenant, { ...base, clientRunId: 'bert-ab-b', name: 'bert-finetune-ab-b', tags: { exp: 'ab', model: 'bert', variant: 'b' }, params: { ...base.params, lr: 1e-3 }, lr: 1e-3, quality: 0.85, spikeAt: 1730, seed: 2 }, start + 600_000);
     } else if (tenant.slug === 'beta-tenant') {
-      await seedRun(ctx, tenant.id, { clientRunId: 'resnet-baseline', project: 'vision', name: 'resnet50-baseline', tags: { model: 'resnet50' }, params: { lr: 0.1, batch_size: 256 }, lr: 0.1, quality: 0.9, spikeAt: null, seed: 3 }, start);
+      await seedRun(ctx, tenant, { clientRunId: 'resnet-baseline', project: 'vision', name: 'resnet50-baseline', tags: { model: 'resnet50' }, params: { lr: 0.1, batch_size: 256 }, lr: 0.1, quality: 0.9, spikeAt: null, seed: 3 }, start);
     }
   }
 }

@@ -27,7 +27,7 @@ export function registerApiTokenRoutes(route: DeclareRoute, { audit, usableScope
     method: 'GET', path: '/auth/api-token/scopes', permission: 'tokens:own', tags: ['auth'],
     summary: 'The API-token scopes your role can use (a token asking for another one is refused)',
     schema: { response: z.object({ scopes: z.array(z.enum(TOKEN_SCOPES as ['read', 'write', 'ingest', 'export'])) }) },
-    handler: ({ principal }) => ({ scopes: usableScopes(principal.permissions) }),
+    handler: async ({ principal }) => ({ scopes: usableScopes(principal.permissions) }),
   });
 
   route({

@@ -200,3 +200,12 @@ describe('GET /api/v1/runs/stream', () => {
     expect((await followRuns('', () => undefined, () => true)).status).toBe(401);
   });
 });
+
+describe('GET /api/v1/runs/stream input', () => {
+  it('refuses parameters it does not take with a 400 problem instead of opening a stream', async () => {
+    const answer = await k.request('GET', '/api/v1/runs/stream?project=x', { token: engineerA });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(answer.text).toContain('project');
+  });
+});

@@ -84,6 +84,8 @@ export function registerRunRoutes(ctx: PluginContext, runs: RunService): void {
     method: 'GET', path: '/runs/stream', permission: 'runs:read', tags, produces: 'text/event-stream',
     summary: "Server-Sent Events of every run of the tenant, for the runs list: `created` (a new run), `status` (a run's status changed), `metrics` (a run's newest values)",
     description: 'Each event carries run_id. A list re-reads a created run through GET /runs (the event carries no row, so filters and permissions stay the list route\'s business).',
+    // No parameters: a misspelt one is a 400 rather than a stream that silently ignores it.
+    schema: { query: z.object({}).strict() },
     handler: async (req) => {
       const sse = req.sse();
       sse.send('hello', { tenant_id: req.tenantId });

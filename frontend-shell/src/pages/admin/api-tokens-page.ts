@@ -85,7 +85,7 @@ export function mount(el: HTMLElement, ctx: ShellContext): void {
       { class: 'schema-group' },
       h('legend', {}, 'Scopes'),
       ...offered.map((s, i) => h('label', { class: 'check' }, boxes[i]!, h('strong', {}, s.id), h('span', { class: 'muted' }, s.help))),
-      withheld.length > 0 ? h('p', { class: 'muted' }, `Your role cannot use ${withheld.join(' or ')}, so they are not offered.`) : null,
+      withheld.length > 0 ? h('p', { class: 'muted' }, `Your role cannot use ${withheld.length > 1 ? `${withheld.slice(0, -1).join(', ')} or ${withheld.at(-1)}` : withheld[0]}, so ${withheld.length > 1 ? 'they are' : 'it is'} not offered.`) : null,
     );
     const error = h('div', { class: 'form-error', role: 'alert' });
     ui.modal({

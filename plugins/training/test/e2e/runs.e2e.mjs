@@ -86,6 +86,24 @@ export const tests = [
     },
   },
   {
+    name: 'runs list follows a chosen time range (runs active in it) and Show all drops it',
+    async run({ page }) {
+      // The demo runs ran two days ago for an hour each: a range over that day keeps them, the last hour does not.
+      const day = (offset) => new Date(Date.now() - offset * 86_400_000).toISOString();
+      await uiLogin(page, emailFor('ML_ENGINEER'), undefined, `${RUNS}?q=bert&from=${day(3)}&to=${day(1)}`);
+      await waitRows(page, ['bert-finetune-ab-a', 'bert-finetune-ab-b']);
+      await page.getByText('Runs active in the chosen time range').waitFor();
+      const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/runs' && r.url().includes('active_from'));
+      await page.goto(`${RUNS}?q=bert&from=now-1h&to=now`);
+      const params = new URL((await asked).url()).searchParams;
+      assert(Number(params.get('active_to')) - Number(params.get('active_from')) === 3_600_000, 'the last hour is sent as the activity window');
+      await page.getByText('No runs match').waitFor();
+      await page.getByRole('button', { name: 'Show all' }).click();
+      await waitRows(page, ['bert-finetune-ab-a', 'bert-finetune-ab-b']);
+      assert(!query(page).has('from'), 'Show all takes the range out of the URL');
+    },
+  },
+  {
     name: 'runs list live: a run ingested through the API appears without reload and its status changes live',
     async run({ page, baseUrl }) {
       const token = await mintIngestToken(baseUrl, emailFor('ML_ENGINEER'));

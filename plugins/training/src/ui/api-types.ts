@@ -67,6 +67,10 @@ export interface MetricNames {
 export interface LivePoint {
   name: string;
   value: WireNumber;
+  step: number | null;
+  epoch: number | null;
+  ts: number;
+}
 
 /** A run as GET /runs answers it for the runs page (creator and, with `sparkline=`, a small series). */
 export interface RunListItem extends Run {

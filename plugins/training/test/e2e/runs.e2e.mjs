@@ -33,7 +33,8 @@ export const tests = [
   {
     name: 'runs list: sort, status and tag filters and a metric column in the URL survive reload; sparklines; two runs → Compare',
     async run({ page, baseUrl, screenshots }) {
-      await uiLogin(page, emailFor('ML_ENGINEER'), undefined, RUNS);
+      // Other scenarios send runs into demo-tenant too: this one looks at the demo A/B project only.
+      await uiLogin(page, emailFor('ML_ENGINEER'), undefined, `${RUNS}?project=nlp-abtest`);
       await waitRows(page, ['bert-finetune-ab-a', 'bert-finetune-ab-b']);
       await settle(page);
       assert((await page.locator('.data-table tbody tr[data-key] svg.sparkline polyline').count()) === 2, 'each demo run draws its loss sparkline');
@@ -108,7 +109,7 @@ export const tests = [
     async run({ page, baseUrl }) {
       const token = await mintIngestToken(baseUrl, emailFor('ML_ENGINEER'));
       await uiLogin(page, emailFor('DATA_SCIENTIST'), undefined, RUNS);
-      await waitRows(page, ['bert-finetune-ab-a', 'bert-finetune-ab-b']);
+      await page.locator('.data-table tbody tr[data-key]', { hasText: 'bert-finetune-ab-a' }).waitFor();
       const key = `live-${randomUUID().slice(0, 8)}`;
       const ingest = (body) => fetch(`${baseUrl}/api/v1/ingest/batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assertEqual((await ingest(batch(key))).status, 202, 'the first batch of the live run');

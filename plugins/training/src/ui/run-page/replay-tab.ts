@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
+import { mountReplay } from './replay/replay-view.js';
 import type { RunTab } from './run-tab.js';
 
 export const replayTab: RunTab = {
   id: 'replay',
   title: 'Replay',
-  // Not built yet: the host hides it.
-  available: false,
-  mount() {},
+  available: true,
+  mount: (el, ctx, run) => mountReplay(el, ctx, run),
 };

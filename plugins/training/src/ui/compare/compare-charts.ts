@@ -3,6 +3,7 @@ import type { PanelFrame, PanelHandle, PanelOverride, PanelValue, ShellContext }
 import type { Run } from '../api-types.js';
 import { type CompareAxis } from './compare-state.js';
 import { commonMetricNames } from './metric-deltas.js';
+import { orderMetricNames } from './metric-order.js';
 
 /** Buckets per run and chart: about one per pixel column of a half-width chart. */
 const POINTS = 600;
@@ -49,8 +50,8 @@ export function compareCharts(ctx: ShellContext, runs: readonly Run[], by: Compa
   const grid = ctx.ui.panelGrid();
   const summaries = runs.map((r) => r.metrics);
   const common = commonMetricNames(summaries);
-  const others = [...new Set(summaries.flat().map((s) => s.name))].filter((n) => !common.includes(n)).sort((a, b) => a.localeCompare(b));
-  const names = [...common, ...others];
+  const others = summaries.flat().map((s) => s.name).filter((n) => !common.includes(n));
+  const names = [...orderMetricNames(common), ...orderMetricNames(others)];
   const frameName = frameNames(runs);
   const ids = runs.map((r) => r.id).join(',');
   const controller = new AbortController();

@@ -2,11 +2,10 @@
 import type { DataTableHandle, ShellContext, TableColumn } from '@oneservice/plugin-sdk/ui';
 import type { Run } from '../api-types.js';
 import { type MetricCell, metricDeltas, type Stat, STATS } from './metric-deltas.js';
+import { formatNumber } from './number-format.js';
 import { formatParam, type ParamRow, paramsDiff } from './params-diff.js';
 import { runColour } from './run-colours.js';
 
-export const formatNumber = (v: number | null): string =>
-  v === null ? '—' : v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 
 export function runSwatch(ctx: ShellContext, index: number): HTMLElement {
   return ctx.ui.h('span', { class: 'cmp-swatch', style: `background:${runColour(index)}`, 'aria-hidden': 'true' });
@@ -70,7 +69,7 @@ export function deltasTable(ctx: ShellContext, runs: readonly Run[], baselineInd
     ]),
   ];
   return ctx.ui.table({
-    id: tableId('metrics', runs), columns, rowKey: (row) => `${row.metric}\u0000${runs[row.runIndex]!.id}`, source: { kind: 'local', rows },
+    id: tableId('metrics', runs), columns, rowKey: (row) => `${row.metric}|${runs[row.runIndex]!.id}`, source: { kind: 'local', rows },
     urlState: false, searchable: true, empty: { title: 'These runs logged no metrics yet' },
   });
 }

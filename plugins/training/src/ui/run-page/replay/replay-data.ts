@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { ShellContext } from '@oneservice/plugin-sdk/ui';
+import { orderMetricNames } from '../../compare/metric-order.js';
 import type { TimeWindow } from './replay-window.js';
 
 type Wire = number | string | null;
@@ -81,10 +82,5 @@ export function valueAt(series: ReplaySeries | undefined, at: number): number | 
   return found ? wireNumber(found.last) : null;
 }
 
-/** The curves shown by default: training's usual suspects first, then the rest, four at most. */
-const PREFERRED = ['loss', 'train_loss', 'val_loss', 'accuracy', 'val_accuracy', 'eval_loss', 'lr', 'learning_rate', 'grad_norm'];
-export function curveNames(names: readonly string[], count = 4): string[] {
-  const preferred = PREFERRED.filter((n) => names.includes(n));
-  const rest = names.filter((n) => !preferred.includes(n));
-  return [...preferred, ...rest].slice(0, count);
-}
+/** The curves shown by default: the usual training curves first, four at most. */
+export const curveNames = (names: readonly string[], count = 4): string[] => orderMetricNames(names).slice(0, count);

@@ -6,7 +6,7 @@ import type { ReplayEvent, ReplaySpan } from './replay-data.js';
 const EVENTS_AROUND = 4;
 
 const offset = (ms: number) => (ms >= 0 ? sinceStart(ms) : `−${sinceStart(-ms).slice(1)}`);
-const clock = (ts: number) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clock = (ts: number) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /**
  * The events just before and just after the cursor: the latest one that already happened is the
@@ -38,7 +38,9 @@ export const eventsKey = (events: readonly ReplayEvent[], at: number) => String(
 export function spansAround(ctx: ShellContext, spans: readonly ReplaySpan[], at: number): HTMLElement {
   const { h } = ctx.ui;
   const running = spans.filter((s) => s.start <= at && s.end >= at);
-  const ended = spans.filter((s) => s.end < at).sort((a, b) => b.end - a.end).slice(0, Math.max(0, 6 - running.length));
+  const ended = spans.filter((s) => s.end < at).sort((a, b) => b.end - a.end).slice(0, Math.max(0, 6 - running.length))
+    // Shown in start order, so a trace reads top-down like a waterfall.
+    .sort((a, b) => a.start - b.start);
   const next = spans.find((s) => s.start > at);
   if (running.length === 0 && ended.length === 0 && !next) return ctx.ui.empty({ title: 'No spans near this moment' });
   const depth = new Map<string, number>();

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { PanelFrame, PanelHandle, ShellContext, StatHandle } from '@oneservice/plugin-sdk/ui';
 import type { Run } from '../../api-types.js';
+import { formatNumber } from '../../compare/number-format.js';
 import { advance, clampTime, initialClock, neighbour, type ReplayClockState, sinceStart, type Speed, SPEEDS } from './replay-clock.js';
 import { curveNames, fetchAllEvents, fetchCurve, fetchWindow, type ReplayEvent, type ReplaySeries, type ReplayWindowData, valueAt, wireNumber } from './replay-data.js';
 import { eventsAround, eventsKey, spansAround, spansKey } from './replay-lists.js';
@@ -87,7 +88,7 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
   const drawStats = () => {
     for (const series of held?.metrics ?? []) {
       if (!stats.has(series.name) && stats.size < STAT_COUNT) {
-        const stat = ctx.ui.stat({ label: series.name, value: null });
+        const stat = ctx.ui.stat({ label: series.name, value: null, format: formatNumber });
         stats.set(series.name, stat);
         statsRow.append(stat.el);
       }

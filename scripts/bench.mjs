@@ -9,6 +9,7 @@ const suites = [
   'plugins/logs-embedded/bench/bench-logs.mjs', 'plugins/events-embedded/bench/bench-events.mjs',
   'scripts/bench-run-page.mjs',
   'plugins/training/bench/bench-runs-page.mjs',
+  'plugins/training/bench/bench-compare.mjs',
 ];
 let failed = 0;
 for (const suite of suites) {

@@ -5,8 +5,12 @@ import { type CompareAxis } from './compare-state.js';
 import { commonMetricNames } from './metric-deltas.js';
 import { orderMetricNames } from './metric-order.js';
 
-/** Buckets per run and chart: about one per pixel column of a half-width chart. */
-const POINTS = 600;
+/**
+ * Buckets per run and chart: about one per pixel column of a half-width chart for a pair, fewer as
+ * more runs share the chart (ten overlaid curves need no more detail each; the min/max band still
+ * keeps every spike).
+ */
+const pointsFor = (runs: number) => Math.max(200, Math.min(600, Math.round(3000 / Math.max(1, runs))));
 /** Charts loading at once; the rest wait, so the first charts draw early on a slow link. */
 const PARALLEL = 4;
 
@@ -74,7 +78,7 @@ export function compareCharts(ctx: ShellContext, runs: readonly Run[], by: Compa
   }
 
   const load = async (name: string) => {
-    const answer = await ctx.api.get<CompareAnswer>('/api/v1/runs/compare', { query: { ids, name, by, points: POINTS }, signal: controller.signal, silent: true });
+    const answer = await ctx.api.get<CompareAnswer>('/api/v1/runs/compare', { query: { ids, name, by, points: pointsFor(runs.length) }, signal: controller.signal, silent: true });
     const frames: PanelFrame[] = answer.series.map((series, i) => ({
       name: frameName[i],
       x: { kind: by, values: series.buckets.map((b) => b.x) },

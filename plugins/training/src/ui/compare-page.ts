@@ -110,7 +110,7 @@ export async function renderCompare(el: HTMLElement, ctx: ShellContext, selected
     const metrics = ctx.ui.card({ title: 'Metrics', subtitle: `Last, min and max; Δ vs the baseline ${baseline.name}`, span: 12, body: deltasTable(ctx, runs, baselineIndex).el });
     params.el.classList.add('cmp-params-card');
     metrics.el.classList.add('cmp-metrics-card');
-    tablesArea.replaceChildren(metrics.el, params.el);
+    tablesArea.replaceChildren(params.el, metrics.el);
   };
 
   const render = async () => {

@@ -156,8 +156,10 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
 
   // ——— data ———
   const runWindow = (): TimeWindow => ({ from: clock.start, to: clock.end });
+  // After a failed read the tab waits for "Try again" rather than asking again on every frame.
+  let failed = false;
   function ensureWindow() {
-    if (stillServes(held, clock.at, runWindow()) || (loading && stillServes(loading, clock.at, runWindow()))) return;
+    if (failed || stillServes(held, clock.at, runWindow()) || (loading && stillServes(loading, clock.at, runWindow()))) return;
     const wanted = windowFor(clock.at, clock.speed, clock.playing, runWindow());
     loading = wanted;
     status.textContent = 'Loading this part of the run…';
@@ -172,8 +174,13 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
     }, (error: Error) => {
       if (signal.aborted || loading !== wanted) return;
       loading = null;
+      failed = true;
       root.removeAttribute('aria-busy');
-      status.replaceChildren(ctx.ui.error({ title: 'This part of the run could not be loaded', detail: error.message, action: { label: 'Try again', onClick: () => draw() } }));
+      status.replaceChildren(ctx.ui.error({ title: 'This part of the run could not be loaded', detail: error.message, action: { label: 'Try again', onClick: () => {
+        failed = false;
+        status.replaceChildren();
+        draw();
+      } } }));
       pause();
     });
   }
@@ -219,8 +226,8 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
     const elapsed = lastTick ? now - lastTick : 0;
     lastTick = now;
     if (!run.ended_at) clock = { ...clock, end: Date.now() };
-    // Hold the cursor while the window it needs is loading, rather than run past the data.
-    if (!loading || stillServes(held, clock.at, runWindow())) clock = advance(clock, elapsed);
+    // Past the end of the data held, the cursor waits for the window being loaded rather than run on without it.
+    if (!loading || (held !== null && clock.at < held.to)) clock = advance(clock, elapsed);
     draw();
     if (clock.playing) frame = requestAnimationFrame(tick);
     else rememberMoment();

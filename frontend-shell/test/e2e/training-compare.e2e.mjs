@@ -132,6 +132,10 @@ export const tests = [
       assertEqual(new URL(page.url()).searchParams.get('speed'), '600', 'the speed is in the URL');
       // The logs followed the cursor: the epoch-6 line (step 1799) is passed by now.
       await page.locator('.replay .log-line', { hasText: 'epoch 6 done' }).waitFor();
+      // Keys: J goes back to the previous event.
+      await page.locator('.replay-slider').focus();
+      await page.keyboard.press('j');
+      await page.waitForFunction((t) => Number(document.querySelector('.replay')?.dataset.at) < t, paused);
     },
   },
   {

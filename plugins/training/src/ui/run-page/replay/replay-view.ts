@@ -33,9 +33,9 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
   const curves = new Map<string, ReplaySeries>();
 
   // ——— transport ———
-  const playBtn = h('button', { type: 'button', class: 'btn btn-primary replay-play', 'aria-pressed': 'false' }, 'Play');
-  const prevBtn = h('button', { type: 'button', class: 'btn', title: 'Previous event' }, '‹ Previous event');
-  const nextBtn = h('button', { type: 'button', class: 'btn', title: 'Next event' }, 'Next event ›');
+  const playBtn = h('button', { type: 'button', class: 'btn btn-primary replay-play', 'aria-pressed': 'false', title: 'Play or pause (Space, K)', 'aria-keyshortcuts': 'Space K' }, 'Play');
+  const prevBtn = h('button', { type: 'button', class: 'btn', title: 'Previous event (J)', 'aria-keyshortcuts': 'J' }, '‹ Previous event');
+  const nextBtn = h('button', { type: 'button', class: 'btn', title: 'Next event (L)', 'aria-keyshortcuts': 'L' }, 'Next event ›');
   const speedGroup = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Speed' });
   const speedButtons = SPEEDS.map((speed) => h('button', { type: 'button', class: 'segmented-btn', 'data-speed': String(speed), onclick: () => setSpeed(speed) }, `${speed}×`));
   speedGroup.append(...speedButtons);
@@ -277,6 +277,18 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
   });
   slider.addEventListener('change', () => {
     if (!clock.playing) rememberMoment();
+  });
+  // Video-player keys while focus is in the tab (not in a text field): Space/K play-pause, J/L events.
+  root.addEventListener('keydown', (ev) => {
+    const target = ev.target as HTMLElement;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || target.closest('textarea, select, input:not([type=range])')) return;
+    const key = ev.key.toLowerCase();
+    if (key === ' ' && target.closest('button')) return;
+    if (key === ' ' || key === 'k') (clock.playing ? pause : play)();
+    else if (key === 'j') prevBtn.click();
+    else if (key === 'l') nextBtn.click();
+    else return;
+    ev.preventDefault();
   });
   copyBtn.addEventListener('click', () => {
     const link = `${location.origin}${ctx.router.href(`/training/runs/${encodeURIComponent(run.id)}?tab=replay&at=${Math.round(clock.at)}`)}`;

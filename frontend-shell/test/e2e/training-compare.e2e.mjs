@@ -150,13 +150,13 @@ export const tests = [
         await settle(page);
         await chartsDrawn(page);
         await shot(page, screenshots, `${theme}-training-compare`);
-        await page.locator('.cmp-metrics-card').scrollIntoViewIfNeeded();
+        await page.locator('.cmp-params-card').evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await shot(page, screenshots, `${theme}-training-compare-tables`);
         await page.goto(`/training/runs/${b.id}?tab=replay&at=${spike}`);
         await page.locator('.replay .log-line').first().waitFor();
         await settle(page);
         await shot(page, screenshots, `${theme}-training-replay`);
-        await page.locator('.replay-events-box').scrollIntoViewIfNeeded();
+        await page.locator('.replay-events-box').evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await shot(page, screenshots, `${theme}-training-replay-lists`);
       }
       await api(baseUrl, token, 'PUT', '/me/preferences', { theme: 'light' });

@@ -1,6 +1,6 @@
 import { advance, initialClock, lastAtOrBefore, neighbour, sinceStart } from '../src/ui/run-page/replay/replay-clock.js';
 import { curveNames, valueAt } from '../src/ui/run-page/replay/replay-data.js';
-import { stillServes, windowFor } from '../src/ui/run-page/replay/replay-window.js';
+import { stillServes, truncated, windowFor } from '../src/ui/run-page/replay/replay-window.js';
 
 const START = 1_764_000_000_000;
 const END = START + 3_600_000;
@@ -69,5 +69,19 @@ describe('replay data', () => {
 
   it('shows the usual training curves first', () => {
     expect(curveNames(['gpu_utilization', 'accuracy', 'f1', 'loss', 'lr', 'auc'])).toEqual(['loss', 'accuracy', 'lr', 'auc']);
+  });
+});
+
+describe('replay window density', () => {
+  it('narrows the window for a run whose logs fill a window, never below half a minute a side', () => {
+    const run = { from: START, to: END };
+    const at = START + 1_800_000;
+    const wide = windowFor(at, 10, false, run);
+    const narrow = windowFor(at, 10, false, run, 1 / 4);
+    expect(narrow.to - narrow.from).toBe((wide.to - wide.from) / 4);
+    const tiny = windowFor(at, 10, false, run, 1 / 1000);
+    expect(tiny).toEqual({ from: at - 30_000, to: at + 30_000 });
+    expect(truncated({ logs: new Array(1000), events: [] })).toBe(true);
+    expect(truncated({ logs: new Array(999), events: [] })).toBe(false);
   });
 });

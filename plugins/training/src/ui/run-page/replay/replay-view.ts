@@ -5,7 +5,7 @@ import { formatNumber } from '../../compare/number-format.js';
 import { advance, clampTime, initialClock, neighbour, type ReplayClockState, sinceStart, type Speed, SPEEDS } from './replay-clock.js';
 import { curveNames, fetchAllEvents, fetchCurve, fetchWindow, type ReplayEvent, type ReplaySeries, type ReplayWindowData, valueAt, wireNumber } from './replay-data.js';
 import { eventsAround, eventsKey, spansAround, spansKey } from './replay-lists.js';
-import { stillServes, type TimeWindow, windowFor } from './replay-window.js';
+import { stillServes, type TimeWindow, truncated, windowFor } from './replay-window.js';
 
 /** Curves are redrawn at most this often while playing; the rest of the tab follows every frame. */
 const CURVE_REDRAW_MS = 250;
@@ -158,9 +158,11 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
   const runWindow = (): TimeWindow => ({ from: clock.start, to: clock.end });
   // After a failed read the tab waits for "Try again" rather than asking again on every frame.
   let failed = false;
-  function ensureWindow() {
-    if (failed || stillServes(held, clock.at, runWindow()) || (loading && stillServes(loading, clock.at, runWindow()))) return;
-    const wanted = windowFor(clock.at, clock.speed, clock.playing, runWindow());
+  // Lowered (never below 1/64) while windows come back cut at the route's limit; see halfWidth.
+  let density = 1;
+  function ensureWindow(force = false) {
+    if (!force && (failed || stillServes(held, clock.at, runWindow()) || (loading && stillServes(loading, clock.at, runWindow())))) return;
+    const wanted = windowFor(clock.at, clock.speed, clock.playing, runWindow(), density);
     loading = wanted;
     status.textContent = 'Loading this part of the run…';
     root.setAttribute('aria-busy', 'true');
@@ -168,6 +170,11 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
       if (loading !== wanted) return;
       held = { ...answer, logs: [...answer.logs].sort((a, b) => a.ts - b.ts) };
       loading = null;
+      if (truncated(answer) && density > 1 / 64) {
+        density /= 4;
+        ensureWindow(true);
+        return;
+      }
       status.textContent = '';
       root.removeAttribute('aria-busy');
       draw();

@@ -70,7 +70,7 @@ export function compareCharts(ctx: ShellContext, runs: readonly Run[], by: Compa
     const overrides: PanelOverride[] = runs.map((_, i) => ({ match: `${frameName[i]}/${name}`, config: { color: `--chart-${(i % 8) + 1}` } }));
     const missing = runs.filter((r) => !r.metrics.some((m) => m.name === name)).map((r) => r.name);
     panels.set(name, grid.add({
-      type: 'timeseries', title: name, frames: [], overrides,
+      type: 'timeseries', title: name, frames: [], loading: true, overrides,
       description: missing.length ? `Not logged by ${missing.join(', ')}` : undefined,
       empty: { title: `No ${name} points on this axis`, detail: by === 'epoch' ? 'These runs logged it without an epoch.' : undefined },
       options: { smoothing, legend: true },

@@ -211,7 +211,7 @@ export function mountReplay(el: HTMLElement, ctx: ShellContext, run: Run): () =>
 
   for (const name of curveNames(run.metrics.map((m) => m.name))) {
     panels.set(name, grid.add({
-      type: 'timeseries', title: name, frames: [],
+      type: 'timeseries', title: name, frames: [], loading: true,
       overrides: [{ match: `before/${name}`, config: { color: '--chart-1' } }, { match: `after/${name}`, config: { color: '--border-strong' } }],
       options: { legend: false }, empty: { title: `No ${name} points` },
     }, { w: 12, h: 8 }));

@@ -1,4 +1,4 @@
-import { api, apiLogin, assert, assertEqual, emailFor, settle, shot, uiLogin } from './helpers.mjs';
+import { api, apiLogin, assert, assertEqual, emailFor, settle, shot, uiLogin } from '../../../../frontend-shell/test/e2e/helpers.mjs';
 
 // Compare (/training/compare) and the run page's Replay tab on the demo A/B pair.
 

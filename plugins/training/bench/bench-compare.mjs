@@ -108,7 +108,8 @@ try {
   for (let i = 0; i < REPEAT; i += 1) {
     // Start from the runs list with the plugin's page module loaded, as a user who clicks through does.
     await page.goto('/training/runs');
-    await page.waitForLoadState('networkidle');
+    // The runs list keeps a live stream open, so the network never idles: wait for its rows instead.
+    await page.locator('.data-table tbody tr[data-key]').first().waitFor({ timeout: 30_000 });
     const ms = await page.evaluate(async (href) => {
       const link = Object.assign(document.createElement('a'), { href, textContent: 'compare' });
       document.querySelector('.page')?.append(link);

@@ -44,8 +44,25 @@ export interface ApiClient {
   delete<T = void>(path: string, options?: RequestOptions): Promise<T>;
   /** The raw response, for streams and downloads; auth and tenant headers are added the same way. */
   fetch(path: string, init?: RequestInit & { query?: Query }): Promise<Response>;
-  /** An EventSource URL cannot carry headers, so live views ask for a URL with a short-lived token. */
-  url(path: string, query?: Query): string;
+  /**
+   * Follows a text/event-stream endpoint until the returned stop is called. Read through `fetch`
+   * (EventSource cannot send the bearer header): resumes with `Last-Event-ID` after a drop, retries
+   * with backoff on network errors, 5xx and 429, and gives up on any other refusal. Returns the stop.
+   */
+  events(path: string, options: EventStreamOptions): () => void;
+}
+
+/** Where a followed stream stands: the first connect, open, waiting to connect again, given up. */
+export type EventStreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+export interface EventStreamOptions {
+  query?: Query;
+  /** One event: its `event:` name (`message` when none), its data lines joined, the last id seen. */
+  onEvent(event: string, data: string, id: string | null): void;
+  /** `detail` says why a reconnect is coming and when. */
+  onState?(state: EventStreamState, detail?: string): void;
+  /** A 4xx other than 429 (a bad query, a run that is not there): the stream is closed for good. */
+  onRefused?(status: number, problem: Problem): void;
 }
 
 /** What an ApiClient rejects with: the HTTP status, the problem body and its readable text. */

@@ -3,7 +3,6 @@ import { chartSettingsQuery, readChartSettings } from '../src/ui/run-page/charts
 import { frameFromSeries, isSystemMetric, liveX } from '../src/ui/run-page/charts/series-frame.js';
 import { groupTags, isHash } from '../src/ui/run-page/overview/run-facts.js';
 import { formatDuration } from '../src/ui/run-page/run-header.js';
-import { parseSse } from '../src/ui/run-page/run-stream.js';
 
 // The pure parts of the run page: the API's answers turned into panel frames, URL settings, tags
 // grouped for reading, the run stream's event parsing.
@@ -76,17 +75,5 @@ describe('run page: tags and provenance', () => {
     expect(formatDuration(3_725_000)).toBe('1h 2m 5s');
     expect(formatDuration(90_061_000)).toBe('1d 1h 1m');
     expect(formatDuration(-1)).toBe('—');
-  });
-});
-
-describe('run page: the run stream', () => {
-  it('splits text/event-stream chunks into events, keeping an unfinished one for the next chunk', () => {
-    const seen: [string, string][] = [];
-    const emit = (e: string, d: string) => seen.push([e, d]);
-    let rest = parseSse(': keep-alive\n\nevent: hello\ndata: {"status":"running"}\n\nevent: metr', emit);
-    expect(seen).toEqual([['hello', '{"status":"running"}']]);
-    rest = parseSse(`${rest}ics\ndata: {"points":[]}\r\n\r\ndata: a\ndata: b\n\n`, emit);
-    expect(rest).toBe('');
-    expect(seen.slice(1)).toEqual([['metrics', '{"points":[]}'], ['message', 'a\nb']]);
   });
 });

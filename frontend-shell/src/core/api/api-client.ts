@@ -1,6 +1,7 @@
 import type { ApiClient, Query, RequestOptions } from '@oneservice/plugin-sdk/ui';
 import type { TokenStore } from '../auth/token-store.js';
 import { ApiError } from './api-error.js';
+import { followEventStream } from './event-stream.js';
 import { toProblem } from './problem-text.js';
 
 export const TENANT_HEADER = 'X-OneService-Tenant';
@@ -125,13 +126,7 @@ export function createApiClient(deps: ApiClientDeps): ApiClient & { refresh(): P
     patch: (path, body, options) => request('PATCH', path, body, options),
     delete: (path, options) => request('DELETE', path, undefined, options),
     fetch: (path, init = {}) => send((init.method ?? 'GET').toUpperCase(), path, init),
-    url(path, query) {
-      // EventSource and <img> cannot send headers; the kernel accepts the access token as a query
-      // parameter on GET for exactly these cases.
-      const tokens = deps.tokens.get();
-      const tenant = deps.tenant();
-      return withQuery(apiPath(path), { ...query, access_token: tokens?.access_token, tenant: tenant ?? undefined });
-    },
+    events: (path, options) => followEventStream((p, init) => send('GET', p, init), path, options),
   };
 }
 

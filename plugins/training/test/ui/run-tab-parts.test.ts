@@ -1,5 +1,4 @@
 import { queryTerms } from '../../src/ui/run-page/logs/query-terms.js';
-import { SseParser } from '../../src/ui/run-page/logs/sse-parser.js';
 import { serverQuery } from '../../src/ui/run-page/logs-tab.js';
 import { formatBytes } from '../../src/ui/run-page/artifacts-tab.js';
 import { keeps, slowThreshold } from '../../src/ui/run-page/traces/slow-filter.js';
@@ -26,20 +25,6 @@ describe('server query of the Logs tab', () => {
     expect(serverQuery('loss', 'warn')).toEqual({ text: '(loss) AND level:>=warn', offset: 1 });
     expect(serverQuery('  ', 'error')).toEqual({ text: 'level:>=error', offset: 0 });
     expect(serverQuery(' loss ', null)).toEqual({ text: 'loss', offset: 0 });
-  });
-});
-
-describe('SSE parser', () => {
-  it('reads events split across chunks, keeps the last id, skips comments', () => {
-    const p = new SseParser();
-    expect(p.push(': connected\n\nid: c1\nevent: log\nda')).toEqual([]);
-    expect(p.push('ta: {"a":1}\n\nevent: log\ndata: {"b":2}\r\n\r\n')).toEqual([
-      { event: 'log', data: '{"a":1}', id: 'c1' },
-      { event: 'log', data: '{"b":2}', id: 'c1' },
-    ]);
-  });
-  it('joins multi-line data and defaults the event name', () => {
-    expect(new SseParser().push('data: one\ndata: two\n\n')).toEqual([{ event: 'message', data: 'one\ntwo', id: null }]);
   });
 });
 

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
-import type { ApiErrorLike, LogLine, Problem, ShellContext } from '@oneservice/plugin-sdk/ui';
+import type { ApiErrorLike, EventStreamState, LogLine, Problem, ShellContext } from '@oneservice/plugin-sdk/ui';
 import type { Run } from '../api-types.js';
 import type { CursorPage, RunLogRecord } from './observation-types.js';
-import { followLogs, type StreamState } from './logs/log-stream.js';
+import { followLogs } from './logs/log-stream.js';
 import { queryTerms } from './logs/query-terms.js';
 import type { RunTab } from './run-tab.js';
 
@@ -103,7 +103,7 @@ export const logsTab: RunTab = {
       live.textContent = 'Not following';
     }
 
-    function setState(state: StreamState, detail?: string) {
+    function setState(state: EventStreamState, detail?: string) {
       live.dataset.state = state === 'live' ? 'live' : state === 'closed' ? 'error' : 'connecting';
       live.textContent = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Not following' }[state];
       live.title = detail ?? '';

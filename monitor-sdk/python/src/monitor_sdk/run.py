@@ -56,6 +56,9 @@ class OneServiceRun(object):
     run_id is the client-side run id: give the id of an earlier run to resume it; leave it out for a new one.
     base_url=None (and no ONESERVICE_URL) runs offline: everything goes to the spool for a later sync.
     print_url=False keeps the SDK from printing the run's page once the platform has created the run.
+    Batches: a full one (batch_size items) goes at once; a partial one goes flush_linger seconds after its
+    first item when nothing is in flight, else as soon as the batch in flight is answered, and never later
+    than flush_interval (see sender.py).
     """
 
     def __init__(self, base_url=None, api_token=None, tenant=None, project=None, run_name=None,
@@ -63,7 +66,7 @@ class OneServiceRun(object):
                  spool_dir=None, batch_size=5000, flush_interval=0.5, max_queue=100000, max_inflight=1,
                  capture_console=True, system_metrics=True, system_metrics_interval=10.0,
                  exit_hooks=True, exit_timeout=10.0, request_timeout=30.0, max_backoff=30.0,
-                 offline_flush_interval=2.0, otel=None, print_url=True):
+                 offline_flush_interval=2.0, otel=None, print_url=True, flush_linger=0.025):
         if base_url is None:
             base_url = os.environ.get("ONESERVICE_URL") or None
         if api_token is None:
@@ -116,7 +119,8 @@ class OneServiceRun(object):
                               batch_size=self._batch_size, flush_interval=flush_interval,
                               offline_flush_interval=max(flush_interval, float(offline_flush_interval)),
                               max_inflight=max_inflight, request_timeout=float(request_timeout),
-                              max_backoff=float(max_backoff), meta=self._spool_meta, on_run_id=self._announce)
+                              max_backoff=float(max_backoff), meta=self._spool_meta, on_run_id=self._announce,
+                              linger=float(flush_linger))
         self._artifacts = ArtifactUploader(self._sender, self._client, self._spool, float(request_timeout),
                                            float(max_backoff))
 
@@ -168,8 +172,11 @@ class OneServiceRun(object):
             epoch = _counter(epoch, _MAX_EPOCH)
         q = self._q
         q.append(("m", name, value, step, epoch, _time() * 1000.0))
-        if len(q) >= self._batch_size:
-            self._pressure(len(q))
+        n = len(q)
+        if n == 1:
+            self._sender.wake()  # the first item after a quiet spell: the sender starts its linger
+        elif n >= self._batch_size:
+            self._pressure(n)
 
     def log_metrics(self, metrics, step=None, epoch=None):
         if self._closed:
@@ -180,6 +187,7 @@ class OneServiceRun(object):
             epoch = _counter(epoch, _MAX_EPOCH)
         ts = _time() * 1000.0
         q = self._q
+        queued = len(q)
         for name, value in metrics.items():
             if type(value) is not float:
                 value = to_float(value)
@@ -191,8 +199,11 @@ class OneServiceRun(object):
                 if name is None:
                     continue
             q.append(("m", name, value, step, epoch, ts))
-        if len(q) >= self._batch_size:
-            self._pressure(len(q))
+        n = len(q)
+        if n >= self._batch_size:
+            self._pressure(n)
+        elif queued == 0 and n:
+            self._sender.wake()
 
     def log_text(self, msg, level="info", stream=None, fields=None):
         if self._closed:
@@ -201,16 +212,12 @@ class OneServiceRun(object):
         if lvl is None:
             warn_once(("level", level), "unknown log level %r, sent as info" % (level,))
             lvl = "info"
-        self._q.append(("l", _time() * 1000.0, lvl, str(msg), stream, fields))
-        if len(self._q) >= self._batch_size:
-            self._pressure(len(self._q))
+        self._queued(("l", _time() * 1000.0, lvl, str(msg), stream, fields))
 
     def log_event(self, type, payload=None):  # noqa: A002 - the spec names it `type`
         if self._closed:
             return self._late("log_event")
-        self._q.append(("e", _time() * 1000.0, str(type), payload))
-        if len(self._q) >= self._batch_size:
-            self._pressure(len(self._q))
+        self._queued(("e", _time() * 1000.0, str(type), payload))
 
     def span(self, name, **attributes):
         """`with run.span("forward"):` or `@run.span("train_step")`; nested spans share the trace."""
@@ -219,13 +226,14 @@ class OneServiceRun(object):
     def _record_span(self, span):
         if self._closed:
             return
-        self._q.append(("s", span))
-        if len(self._q) >= self._batch_size:
-            self._pressure(len(self._q))
+        self._queued(("s", span))
 
     def _console_line(self, line, stream):
         if not self._closed and os.getpid() == self._pid:
-            self._q.append(("l", _time() * 1000.0, "info", line, stream, None))
+            q = self._q
+            q.append(("l", _time() * 1000.0, "info", line, stream, None))
+            if len(q) == 1:
+                self._sender.wake()
 
     def set_tags(self, tags=None, **more):
         with self._meta_lock:
@@ -297,6 +305,15 @@ class OneServiceRun(object):
 
     def _late(self, what):
         warn_once(("late", what), "%s called after finish(); ignored" % what)
+
+    def _queued(self, item):
+        q = self._q
+        q.append(item)
+        n = len(q)
+        if n == 1:
+            self._sender.wake()
+        elif n >= self._batch_size:
+            self._pressure(n)
 
     def _pressure(self, n):
         if os.getpid() != self._pid:

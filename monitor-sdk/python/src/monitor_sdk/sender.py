@@ -3,7 +3,14 @@
 `send_batch` is the one place that posts a batch and says what the answer means; the live path, the spool
 replay and `monitor-sdk sync` all act on its Outcome. `Sender` is the background thread of a run: it cuts
 batches from the queue, sends them (optionally several at once on poster threads), spools what cannot be
-sent, and replays the spool oldest first before anything newer."""
+sent, and replays the spool oldest first before anything newer.
+
+When batches go (Nagle-like, so that a slow loop is seen at once and a fast one still sends few large batches):
+a full batch (batch_size items) goes as soon as it is full; a partial one goes once nothing is in flight and
+its oldest item has waited `linger` seconds — the rest of a training step's metrics join it meanwhile. Items
+that queued behind a batch on the wire count from that batch's cut, so they go as soon as it is answered
+(when that took longer than the linger). `flush_interval` bounds the linger and is the fallback timer should
+a wake-up be missed; while the platform is away the spool is cut every `offline_flush_interval` instead."""
 import json
 import queue
 import random
@@ -87,7 +94,7 @@ def retry_delay(attempt, retry_after=None, ceiling=30.0):
 
 class Sender(object):
     def __init__(self, batches, spool, client, stats, batch_size, flush_interval, offline_flush_interval,
-                 max_inflight, request_timeout, max_backoff, meta, on_run_id):
+                 max_inflight, request_timeout, max_backoff, meta, on_run_id, linger=None):
         """meta() is the spool's meta.json content; on_run_id(id) is called once, when the platform's
         run id is first known."""
         self._batches = batches
@@ -96,6 +103,11 @@ class Sender(object):
         self._stats = stats
         self._batch_size = batch_size
         self._flush_interval = flush_interval
+        self._linger = flush_interval if linger is None else max(0.0, min(float(linger), flush_interval))
+        # Monotonic time from which the oldest queued item counts as waiting (None: the queue was empty when
+        # last looked at). Set when the sender first sees an item, or at the last cut for items that queued
+        # behind it, so it never understates an item's wait.
+        self._pending_since = None
         self._offline_flush_interval = offline_flush_interval
         self._request_timeout = request_timeout
         self._max_backoff = max_backoff
@@ -350,6 +362,8 @@ class Sender(object):
                 warn("poster thread failed:\n" + traceback.format_exc())
             finally:
                 self._post_slots.release()
+                if self._batches.inflight == 0 and self._batches.items:
+                    self.wake()  # a partial batch may have been lingering behind this one
 
     def _replay_concurrently(self):
         """_replay_spool with max_inflight posters: oldest first, up to max_inflight at once; each pass
@@ -393,10 +407,18 @@ class Sender(object):
                     # While the platform is away, one small file per flush interval would mean thousands of
                     # files, each replayed as its own request; cut fewer, larger spool batches instead.
                     return
+            self._pending_since = _monotonic()
             batch = batches.cut(self._batch_size)
             if batch is None:
                 return
             self._submit(batch)
+
+    def _linger_at(self):
+        """When the queued partial batch may go on the wire (monotonic), or None: nothing queued, a batch in
+        flight (its answer wakes the sender), or no live sending now (the flush timer cuts the spool)."""
+        if self._pending_since is None or self._batches.inflight or self._must_spool():
+            return None
+        return self._pending_since + self._linger
 
     def _main(self):
         try:
@@ -414,18 +436,29 @@ class Sender(object):
                 timeout = next_flush - now
                 if not self.offline() and self._retry_at > now and self._spool.count():
                     timeout = min(timeout, self._retry_at - now)
+                if self._pending_since is None and self._batches.items:
+                    self._pending_since = now
+                linger_at = self._linger_at()
+                if linger_at is not None:
+                    timeout = min(timeout, linger_at - now)
                 if timeout > 0:
                     self._wake.wait(timeout)
                 self._wake.clear()
                 closing = self.closing.is_set()
             now = _monotonic()
-            flush_due = closing or now >= next_flush or self._flush_requested
+            if self._pending_since is None and self._batches.items:
+                self._pending_since = now
+            linger_at = self._linger_at()
+            flush_due = (closing or now >= next_flush or self._flush_requested
+                         or (linger_at is not None and now >= linger_at))
             self._flush_requested = False
             if flush_due:
                 next_flush = now + self._flush_interval
             if not self.offline() and now >= self._retry_at and self._spool.count():
                 self._replay_spool()
             self._drain_memory(flush_due, closing)
+            if not self._batches.items:
+                self._pending_since = None
             if closing:
                 break
         self._wait_posted()

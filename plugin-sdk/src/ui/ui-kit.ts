@@ -401,6 +401,12 @@ export interface TimeseriesPanelOptions {
    * re-query the server for finer points (then `setFrames`); null when the user resets the zoom.
    */
   onZoom?: (range: PanelXRange | null) => void;
+  /** Vertical lines at x values of the panel's x kind (a moment picked elsewhere, e.g. a log line). */
+  markers?: PanelMarker[];
+}
+export interface PanelMarker {
+  x: number;
+  label?: string;
 }
 export interface StatPanelOptions {
   /** Which value of the first field is shown (default `last`). */

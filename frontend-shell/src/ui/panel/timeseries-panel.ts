@@ -178,6 +178,20 @@ export function timeseriesPanel(initial: TimeseriesPanelSpec, theme: ThemeContro
         });
       }
     }
+    // Markers ride on a series of their own (no data), so they show whatever series are hidden.
+    const markers = (opts().markers ?? []).filter((m) => Number.isFinite(m.x));
+    if (markers.length) {
+      series.push({
+        id: 'markers', type: 'line', data: [], silent: true, z: 5,
+        markLine: {
+          symbol: 'none', silent: true, animation: false,
+          lineStyle: { color: c.text, type: 'dashed', width: 1, opacity: 0.7 },
+          label: { show: true, position: 'insideEndTop', color: c.muted, fontSize: 11, formatter: (p: { data?: { name?: string } }) => p.data?.name ?? '' },
+          data: markers.map((m) => ({ xAxis: m.x, name: m.label ?? '' })),
+        },
+      });
+    }
+    el.dataset.markers = markers.map((m) => String(m.x)).join(' ');
     const byKey = new Map(drawn.map((s) => [s.key, s]));
     const lastX = frames[0]?.x.values[frames[0].x.values.length - 1];
     el.dataset.xKind = xKind();

@@ -2,7 +2,7 @@
 import type { PanelGridHandle, PanelHandle, PanelXRange, ShellContext } from '@oneservice/plugin-sdk/ui';
 import type { LiveMetrics, MetricNames, MetricSeries, Run, SeriesAxis } from '../api-types.js';
 import { type ChartSettings, chartSettingsQuery, readChartSettings } from './charts/chart-settings.js';
-import { frameFromSeries, fromWire, isSystemMetric, liveX } from './charts/series-frame.js';
+import { frameFromSeries, fromWire, isSystemMetric, liveX, markerX } from './charts/series-frame.js';
 import type { RunTab } from './run-tab.js';
 import { subscribeRunStream } from './run-stream.js';
 
@@ -29,6 +29,42 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
   const group = `run-${run.id}`;
   const grids: PanelGridHandle[] = [];
   const content = h('div', { class: 'run-charts' });
+
+  // ——— `at` (epoch ms, set by a click on a log line or an event): a marker on every chart ———
+  const readAt = (query: URLSearchParams) => {
+    const v = Number(query.get('at') ?? Number.NaN);
+    return query.has('at') && Number.isFinite(v) ? v : null;
+  };
+  let at = readAt(ctx.router.location.query);
+  /** Each panel's first (unzoomed) series: a marker is placed on the whole run, not on a zoomed window. */
+  const loaded = new Map<string, MetricSeries>();
+  /** A metric read by time, to find the step/epoch of a moment (step and epoch buckets carry no timestamps). */
+  const timeReads = new Map<string, Promise<MetricSeries>>();
+  const placeMarker = (name: string, panel: PanelHandle, series: MetricSeries) => {
+    const moment = at;
+    if (moment === null) return panel.setOptions({ markers: [] });
+    const label = new Date(moment).toLocaleTimeString();
+    if (series.by === 'time') return panel.setOptions({ markers: [{ x: moment, label }] });
+    let read = timeReads.get(name);
+    if (!read) timeReads.set(name, (read = fetchSeries(name, 'time', null)));
+    read.then(
+      (byTime) => {
+        if (closed || at !== moment || loaded.get(name) !== series) return;
+        const x = markerX(moment, series, byTime);
+        panel.setOptions({ markers: x === null ? [] : [{ x, label: `${label} · ${series.by} ${x}` }] });
+      },
+      () => panel.setOptions({ markers: [] }),
+    );
+  };
+  const unsubscribeAt = ctx.router.subscribe((location) => {
+    const next = readAt(location.query);
+    if (next === at) return;
+    at = next;
+    for (const [name, series] of loaded) {
+      const panel = panels.get(name);
+      if (panel) placeMarker(name, panel, series);
+    }
+  });
 
   const saveSettings = (next: Partial<ChartSettings>) => {
     settings = { ...settings, ...next };
@@ -105,7 +141,12 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
     panels.set(name, panel);
     const asked = generation;
     series.then(
-      (s) => asked === generation && !closed && panel.setFrames([frameFromSeries(s)]),
+      (s) => {
+        if (asked !== generation || closed) return;
+        loaded.set(name, s);
+        placeMarker(name, panel, s);
+        panel.setFrames([frameFromSeries(s)]);
+      },
       (e: Error) => {
         if (asked !== generation || closed) return;
         panel.el.replaceChildren(ctx.ui.error({ title: 'This metric could not be loaded', detail: e.message }));
@@ -119,6 +160,7 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
     for (const g of grids) g.clear();
     grids.length = 0;
     panels.clear();
+    loaded.clear();
     content.replaceChildren(ctx.ui.loading('Loading charts…'));
     try {
       const { names } = await ctx.api.get<MetricNames>(base, { silent: true });
@@ -173,6 +215,7 @@ function mountCharts(el: HTMLElement, ctx: ShellContext, run: Run): () => void {
   return () => {
     closed = true;
     unsubscribe();
+    unsubscribeAt();
     if (reloadSoon) clearTimeout(reloadSoon);
     for (const g of grids) g.clear();
   };

@@ -37,3 +37,30 @@ export function liveX(point: LivePoint, axis: SeriesAxis): number | null {
 export function isSystemMetric(name: string): boolean {
   return name.startsWith('system/') || /^(gpu|cpu|ram|memory|disk|net)[_/.]/i.test(name);
 }
+
+/**
+ * Where a moment (epoch ms, e.g. a clicked log line) sits on a chart's x axis. On the time axis it is
+ * the moment itself. The step and epoch buckets carry no timestamps, so the point nearest in time is
+ * found in the same metric read by time, and its rank (points logged up to it, from the bucket counts)
+ * is looked up in the step/epoch read: a run logs its steps in order, so the n-th point in time is the
+ * n-th point by step. Null when there is nothing to place it on.
+ */
+export function markerX(at: number, axisSeries: MetricSeries, timeSeries?: MetricSeries): number | null {
+  if (axisSeries.by === 'time') return at;
+  const byTime = timeSeries?.buckets ?? [];
+  const byAxis = axisSeries.buckets;
+  if (byTime.length === 0 || byAxis.length === 0) return null;
+  let nearest = 0;
+  for (let i = 1; i < byTime.length; i++) if (Math.abs(byTime[i]!.x - at) < Math.abs(byTime[nearest]!.x - at)) nearest = i;
+  const timeTotal = byTime.reduce((n, b) => n + b.count, 0);
+  const axisTotal = byAxis.reduce((n, b) => n + b.count, 0);
+  let rank = 0;
+  for (let i = 0; i <= nearest; i++) rank += byTime[i]!.count;
+  const wanted = timeTotal > 0 ? (rank / timeTotal) * axisTotal : 0;
+  let seen = 0;
+  for (const bucket of byAxis) {
+    seen += bucket.count;
+    if (seen >= wanted - 1e-9) return bucket.x;
+  }
+  return byAxis[byAxis.length - 1]!.x;
+}

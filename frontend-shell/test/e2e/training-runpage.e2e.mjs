@@ -84,6 +84,46 @@ export const tests = [
     },
   },
   {
+    name: 'run page: a moment in the URL (at=, as a log line links it) is a marker on every chart, on step and on time; removing it clears them',
+    async run({ page, baseUrl, screenshots }) {
+      const { access_token } = await apiLogin(baseUrl, ML);
+      const id = await runIdOf(baseUrl, access_token, 'bert-finetune-ab-b');
+      const logs = await api(baseUrl, access_token, 'GET', `/runs/${id}/logs?limit=50`);
+      assert(logs.status === 200 && logs.body.items.length > 10, `the demo run has log lines (${logs.status})`);
+      const line = logs.body.items[Math.floor(logs.body.items.length / 2)];
+      const at = Number(line.ts);
+      await uiLogin(page, ML);
+      await page.goto(`/training/runs/${id}?tab=charts&at=${at}`);
+      const charts = page.locator('.panel-timeseries');
+      await waitPanel(page, 'loss', (d) => d.xKind === 'step' && !!d.markers, 'drawn over step with a marker');
+      await page.waitForFunction(() => [...document.querySelectorAll('.panel-timeseries')].every((el) => el.dataset.drawn === 'true' && el.dataset.markers), null, { timeout: 20_000 });
+      const count = await charts.count();
+      assert(count >= 4, `several charts are drawn (${count})`);
+      const stepMarks = await charts.evaluateAll((els) => els.map((el) => Number(el.dataset.markers)));
+      assert(stepMarks.every((x) => Number.isInteger(x) && x >= 0 && x <= 3000), `on the step axis each marker is a step of the run (${stepMarks})`);
+      const loss = await waitPanel(page, 'loss');
+      assert(Number(loss.markers) < Number(loss.lastX), `the marker of a mid-run line sits before the last step (${loss.markers} < ${loss.lastX})`);
+      await shot(page, screenshots, 'light-training-run-charts-marker');
+
+      await page.getByRole('button', { name: 'Time', exact: true }).click();
+      await page.waitForFunction(
+        (t) => [...document.querySelectorAll('.panel-timeseries')].every((el) => el.dataset.xKind === 'time' && el.dataset.drawn === 'true' && el.dataset.markers === String(t)),
+        at,
+        { timeout: 20_000 },
+      );
+      assertEqual(new URL(page.url()).searchParams.get('at'), String(at), 'the moment stays in the URL when the axis changes');
+
+      // Removing `at` from the URL (as Back would) takes the markers away without a reload.
+      await page.evaluate(() => {
+        const url = new URL(location.href);
+        url.searchParams.delete('at');
+        history.pushState(null, '', url);
+        dispatchEvent(new PopStateEvent('popstate'));
+      });
+      await page.waitForFunction(() => [...document.querySelectorAll('.panel-timeseries')].every((el) => el.dataset.markers === ''), null, { timeout: 20_000 });
+    },
+  },
+  {
     name: 'run page: drag-to-zoom re-queries the zoomed range and finer points appear; the band keeps the spike',
     async run({ page, baseUrl }) {
       const { access_token } = await apiLogin(baseUrl, ML);

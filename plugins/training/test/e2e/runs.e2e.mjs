@@ -116,7 +116,10 @@ export const tests = [
       const row = page.locator('.data-table tbody tr[data-key]', { hasText: key });
       await row.waitFor({ timeout: 15_000 });
       assertEqual(await row.locator('.chip').innerText(), 'running', 'the new run is running');
-      assertEqual(await row.locator('td').nth(5).innerText(), emailFor('ML_ENGINEER'), 'the user who created the run');
+      // The User cell shows the name part of the email, the whole address in its title (Project is hidden by default).
+      const user = row.locator('td').nth(4).locator('span[title]');
+      assertEqual(await user.innerText(), emailFor('ML_ENGINEER').split('@')[0], 'the user who created the run, by name');
+      assertEqual(await user.getAttribute('title'), emailFor('ML_ENGINEER'), 'the full address in the title');
       assertEqual((await ingest({ ...batch(key, { status: 'finished' }), metrics: [] })).status, 202, 'the finishing batch');
       await row.locator('.chip', { hasText: 'finished' }).waitFor({ timeout: 15_000 });
     },

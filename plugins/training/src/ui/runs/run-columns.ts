@@ -37,6 +37,9 @@ const PREFIX: Record<MetricAggregate, string> = { last: 'metric.', min: 'metric-
 export const metricColumnId = (name: string, aggregate: MetricAggregate) => `${PREFIX[aggregate]}${name}`;
 
 /** The metric names a list of column ids mentions (from the URL, before any row arrived). */
+/** Tag chips shown in a row before "+N". */
+const TAGS_SHOWN = 4;
+
 export function metricNamesIn(columnIds: readonly string[]): string[] {
   const names = new Set<string>();
   for (const id of columnIds) {
@@ -73,15 +76,26 @@ export function runColumns({ ctx, metricNames, onDelete }: RunColumnsOptions): T
       id: 'name', title: 'Name', sortable: true, value: (r) => r.name,
       render: (r) => h('a', { href: ctx.router.href(`/training/runs/${encodeURIComponent(r.id)}`) }, r.name),
     },
-    { id: 'project', title: 'Project', value: (r) => r.project },
+    // Hidden by default: the Project filter above the table names it, and the columns fit 1440 px without it.
+    { id: 'project', title: 'Project', value: (r) => r.project, hidden: true },
     {
       id: 'tags', title: 'Tags', value: (r) => Object.entries(r.tags).map(([k, v]) => `${k}:${String(v)}`).join(' '),
-      render: (r) => h('span', { class: 'badge-list' }, ...Object.entries(r.tags).map(([k, v]) => h('span', { class: 'badge' }, `${k}:${String(v)}`))),
+      render: (r) => {
+        const tags = Object.entries(r.tags).map(([k, v]) => `${k}:${String(v)}`);
+        // Side by side, clamped to two lines by the kit; beyond TAGS_SHOWN a "+N" chip names the rest.
+        const shown = tags.slice(0, TAGS_SHOWN).map((t) => h('span', { class: 'badge', title: t }, t));
+        const rest = tags.slice(TAGS_SHOWN);
+        return h('span', { class: 'badge-list is-compact', title: tags.join('  ') }, ...shown, rest.length ? h('span', { class: 'badge badge-more' }, `+${rest.length}`) : null);
+      },
     },
-    { id: 'user', title: 'User', value: (r) => r.user ?? '—' },
+    {
+      id: 'user', title: 'User', value: (r) => r.user ?? '—',
+      // The name part of an email is what tells runs apart in a list; the whole address is in the title.
+      render: (r) => (r.user ? h('span', { title: r.user }, r.user.split('@')[0] || r.user) : h('span', { class: 'muted' }, '—')),
+    },
     {
       id: 'started_at', title: 'Started', sortable: true, value: (r) => new Date(r.started_at).toLocaleString(),
-      render: (r) => h('time', { datetime: r.started_at, title: r.started_at }, new Date(r.started_at).toLocaleString()),
+      render: (r) => h('time', { datetime: r.started_at, title: new Date(r.started_at).toLocaleString() }, new Date(r.started_at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })),
     },
     { id: 'duration', title: 'Duration', align: 'right', value: (r) => formatDuration(durationOf(r)) },
     {
@@ -97,7 +111,7 @@ export function runColumns({ ctx, metricNames, onDelete }: RunColumnsOptions): T
   for (const name of metricNames) for (const aggregate of ['last', 'min', 'max'] as const) columns.push(metricColumn(name, aggregate));
   if (onDelete) {
     columns.push({
-      id: 'actions', title: 'Actions', width: '90px', align: 'right',
+      id: 'actions', title: 'Actions', width: '76px', align: 'right',
       render: (r) => h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': `Delete run ${r.name}`, onclick: () => onDelete(r) }, 'Delete'),
     });
   }

@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, startPlatform } from '../frontend-shell/test/e2e/platform.mjs';
 import { ROOT, createApiToken, signIn } from './lib/platform-process.mjs';
+import { lineReader } from './lib/line-reader.mjs';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 1_000_000);
 const METRICS = Number(process.env.BENCH_METRICS ?? 30);
@@ -151,22 +152,7 @@ for line in sys.stdin:
     run.log_metric("latency_probe", float(step % 7), step=step)
 run.finish(timeout=30)
 `, baseUrl, apiToken, String(flushInterval)], { env: { ...process.env, PYTHONPATH: SDK_SRC }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = [];
-  let wake = null;
-  let buffer = '';
-  sdk.stdout.on('data', (d) => {
-    buffer += d;
-    let at;
-    while ((at = buffer.indexOf('\n')) >= 0) {
-      lines.push(buffer.slice(0, at));
-      buffer = buffer.slice(at + 1);
-      wake?.();
-    }
-  });
-  const nextLine = async () => {
-    while (lines.length === 0) await new Promise((r) => (wake = r));
-    return lines.shift();
-  };
+  const nextLine = lineReader(sdk.stdout);
   const runId = (await nextLine()).split(' ')[1];
   const { context, page } = await newPage(browser, baseUrl, tokens);
   await page.goto(`/training/runs/${runId}?tab=charts`);

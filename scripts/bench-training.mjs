@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, createApiToken, freePort, startPlatform } from './lib/platform-process.mjs';
+import { lineReader } from './lib/line-reader.mjs';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
@@ -209,22 +210,7 @@ for line in sys.stdin:
     run.log_metric("latency_probe", float(step), step=step)
 run.finish(timeout=30)
 `, baseUrl, token], { env: { ...process.env, PYTHONPATH: SDK_SRC }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = [];
-  let waiting = null;
-  let buffer = '';
-  sdk.stdout.on('data', (d) => {
-    buffer += d;
-    let at;
-    while ((at = buffer.indexOf('\n')) >= 0) {
-      lines.push(buffer.slice(0, at));
-      buffer = buffer.slice(at + 1);
-      waiting?.();
-    }
-  });
-  const nextLine = async () => {
-    while (lines.length === 0) await new Promise((r) => (waiting = r));
-    return lines.shift();
-  };
+  const nextLine = lineReader(sdk.stdout);
   const runId = (await nextLine()).split(' ')[1];
   const seen = new Map();
   let onSeen = null;
